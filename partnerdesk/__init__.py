@@ -1,0 +1,1 @@
+"""PartnerDesk: the service layer, settings and command line around the domain packages."""

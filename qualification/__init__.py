@@ -1,0 +1,1 @@
+"""Qualification: applications, rule files, the rules engine and decisions (pure domain)."""

@@ -1,0 +1,162 @@
+"""The application an applicant submits (contract section 2), validated strictly.
+
+Unknown fields, wrong types, impossible dates and negative amounts are input errors; money
+stays an exact `Decimal`. Currency codes are checked against the rules' rate table by the
+rulebook, because that table is data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+)
+
+
+class PartnerType(StrEnum):
+    agency = "agency"
+    direct_reseller = "direct_reseller"
+    distributor = "distributor"
+
+
+class BusinessArea(StrEnum):
+    internet_services = "internet_services"
+    system_integration = "system_integration"
+    software_development = "software_development"
+    consulting = "consulting"
+    investment = "investment"
+    media = "media"
+    msp = "msp"
+    isv = "isv"
+    other = "other"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _iso_date_text(value: object) -> object:
+    """Dates are ISO text (YYYY-MM-DD); numbers are not silently read as timestamps."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {value!r}")
+    return code
+
+
+def _money_text(value: object) -> object:
+    """Money is a decimal string or a number, never a boolean or a float's rounding."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError("must be a decimal amount, as a string or a number")
+    return value
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if not _CURRENCY.match(code):
+        raise ValueError(f"unknown ISO 4217 currency code {value!r}")
+    return code
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+CurrencyCode = Annotated[str, AfterValidator(_currency)]
+Money = Annotated[
+    Decimal, BeforeValidator(_money_text), Field(ge=0, allow_inf_nan=False, max_digits=20)
+]
+Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class AcpCertificate(_Strict):
+    id: str = Field(min_length=1)
+    holder: str = ""
+    expires_on: IsoDate
+
+
+class DedicatedStaff(_Strict):
+    sales: Count = 0
+    tech: Count = 0
+    ops: Count = 0
+
+    @property
+    def total(self) -> int:
+        return self.sales + self.tech + self.ops
+
+
+class Application(_Strict):
+    partner_type: PartnerType
+    company_name: str = Field(min_length=1, max_length=300)
+    territory: CountryCode
+    contact_email: Annotated[str, AfterValidator(_email)]
+    registration_country: CountryCode | None = None
+    registration_number: str | None = Field(default=None, max_length=64)
+    registration_date: IsoDate | None = None
+    registered_capital: Money = Decimal(0)
+    capital_currency: CurrencyCode = "USD"
+    financial_health: Literal["healthy", "concerns", "unknown"] = "unknown"
+    business_areas: list[BusinessArea] = []
+    industries: list[Annotated[str, Field(min_length=1)]] = []
+    dedicated_staff: DedicatedStaff = DedicatedStaff()
+    acp_certificates: list[AcpCertificate] = []
+    existing_customers: Count = 0
+    customer_operations_years: Annotated[
+        Decimal, BeforeValidator(_money_text), Field(ge=0, le=1000, allow_inf_nan=False)
+    ] = Decimal(0)
+    tier2_resellers_managed: Count = 0
+    first_year_revenue_commitment: Money = Decimal(0)
+    commitment_currency: CurrencyCode = "USD"
+    statement: str = Field(default="", max_length=20_000)
+
+    @property
+    def registration_key(self) -> str | None:
+        """The registration number as compared for duplicates: no spaces or dashes, upper case."""
+        if not self.registration_number:
+            return None
+        return re.sub(r"[\s\-./]", "", self.registration_number).upper() or None
+
+    def as_json(self) -> dict:
+        """The application as JSON-ready data: money as strings, dates as ISO text."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming the field and the problem: what the CLI prints on stderr."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "application"
+    if first["type"] == "extra_forbidden":
+        return f"{field}: unknown field"
+    if first["type"] == "missing":
+        return f"{field}: required field is missing"
+    message = first["msg"].removeprefix("Value error, ")
+    more = len(error.errors()) - 1
+    return f"{field}: {message}" + (f" (and {more} more problem(s))" if more else "")

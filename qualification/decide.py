@@ -1,0 +1,95 @@
+"""Turning the engine's firings into a decision a person can read (contract section 3).
+
+The engine says which checks failed or need review; this module only words the outcome:
+status per criterion (a failed check beats review, review beats pass), the actual value,
+what was required and the message from the rule file.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from qualification.application import Application, PartnerType
+from qualification.decision import CriterionResult, Decision, Status
+from qualification.engine import Firing, evaluator_for
+from qualification.facts import FACTS, Circumstances, FactKind, display, extract_facts
+from qualification.rulebook import Check, Criterion, FactRef, Rulebook
+
+
+def _shortfall(check: Check, facts: dict[str, int | str]) -> int | str:
+    """How much more of the fact the applicant needs to meet a >= or > check."""
+    kind = FACTS[check.fact].kind
+    if check.op not in (">=", ">") or kind not in (FactKind.count, FactKind.money, FactKind.decimal):
+        return ""
+    actual = Decimal(str(display(check.fact, facts)))
+    if isinstance(check.value, FactRef):
+        required = Decimal(str(display(check.value.fact, facts)))
+    else:
+        required = check.value
+    missing = max(required - actual, Decimal(0))
+    return int(missing) if kind is FactKind.count else str(missing.quantize(Decimal("0.01")))
+
+
+def _words(template: str, check: Check | None, facts: dict[str, int | str], territory: str) -> str:
+    names = {name: display(name, facts) for name in FACTS}
+    if check is None:
+        return template.format(**names, actual="", value="", shortfall="", territory=territory)
+    value = check.value
+    shown = display(value.fact, facts) if isinstance(value, FactRef) else value
+    if isinstance(shown, Decimal) and FACTS[check.fact].kind is FactKind.money:
+        shown = str(shown.quantize(Decimal("0.01")))
+    elif isinstance(shown, Decimal):
+        shown = format(shown.normalize(), "f")
+    return template.format(**names, actual=display(check.fact, facts), value=shown,
+                           shortfall=_shortfall(check, facts), territory=territory)
+
+
+def judge(criterion: Criterion, firings: list[Firing], facts: dict[str, int | str],
+          territory: str) -> CriterionResult:
+    """One criterion's result from the firings of its checks."""
+    mine = [f for f in firings if f[0] == criterion.id]
+    primary = criterion.checks[0] if criterion.checks else None
+    actual = display(primary.fact, facts) if primary else None
+    failure = next((f for f in sorted(mine, key=lambda f: f[1]) if f[2] == "fail"), None)
+    if failure is not None:
+        check = criterion.checks[failure[1]]
+        value = facts[check.fact]
+        template = check.fail_messages.get(str(value), check.fail_message)
+        status, message = Status.failed, _words(template, check, facts, territory)
+    elif criterion.attest or any(f[2] == "review" for f in mine):
+        status, message = Status.review, _words(criterion.review_message, primary, facts, territory)
+    else:
+        status, message = Status.passed, _words(criterion.pass_message, primary, facts, territory)
+    return CriterionResult(id=criterion.id, status=status, actual=actual,
+                           required=criterion.required_text(), message=message)
+
+
+def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],
+             territory: str) -> list[CriterionResult]:
+    """Every criterion of a partner type, in the order of its rule file."""
+    firings = evaluator_for(rulebook).firings(partner_type, facts)
+    return [judge(c, firings, facts, territory) for c in rulebook.criteria(partner_type)]
+
+
+def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:
+    """The decision on an application under a rulebook; the same inputs give the same decision."""
+    facts = extract_facts(
+        application,
+        situation,
+        rulebook.currencies.rates,
+        rulebook.cap_for(application.territory),
+        rulebook.registration.formats,
+    )
+    results = {t: evaluate(rulebook, t, facts, application.territory) for t in PartnerType}
+    own = results[application.partner_type]
+    eligible = {t: all(r.status is not Status.failed for r in rs) for t, rs in results.items()}
+    return Decision(
+        partner_type=application.partner_type,
+        eligible=eligible[application.partner_type],
+        as_of=situation.as_of,
+        rules_version=rulebook.version,
+        criteria=own,
+        failed=[r.id for r in own if r.status is Status.failed],
+        to_review=[r.id for r in own if r.status is Status.review],
+        qualifies_as=[t for t in PartnerType if t is not application.partner_type and eligible[t]],
+    )

@@ -1,0 +1,144 @@
+"""The facts the rules read, derived from an application and the situation at decision time.
+
+The rules engine compares plain JSON values, so facts are sent as integers and short strings:
+money in USD cents, decimals in hundredths, dates as whole years or a status word. Nothing
+here decides a criterion; this only measures the applicant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from qualification.application import Application, BusinessArea
+
+
+class FactKind(StrEnum):
+    count = "count"  # a whole number
+    money = "money"  # USD, sent as integer cents
+    decimal = "decimal"  # a quantity with up to 2 decimals, sent as hundredths
+    enum = "enum"  # one word out of a fixed list
+    set = "set"  # several words out of a fixed list, sent as one 0/1 flag per word
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    kind: FactKind
+    label: str
+    values: tuple[str, ...] = ()
+
+
+FACTS: dict[str, FactSpec] = {
+    "registered_full_years": FactSpec(FactKind.count, "full years since registration"),
+    "registration_date_status": FactSpec(
+        FactKind.enum, "registration date", ("on_or_before_decision", "in_future", "missing")
+    ),
+    "registration_number_status": FactSpec(
+        FactKind.enum, "registration number", ("valid", "format_not_known", "invalid", "missing")
+    ),
+    "capital_usd": FactSpec(FactKind.money, "registered capital in USD"),
+    "financial_health": FactSpec(FactKind.enum, "financial health", ("healthy", "concerns", "unknown")),
+    "existing_customers": FactSpec(FactKind.count, "existing customers"),
+    "business_areas": FactSpec(FactKind.set, "business areas", tuple(a.value for a in BusinessArea)),
+    "industry_count": FactSpec(FactKind.count, "selected industries"),
+    "dedicated_staff": FactSpec(FactKind.count, "dedicated staff"),
+    "valid_acp_certificates": FactSpec(FactKind.count, "valid ACP certificates"),
+    "customer_operations_years": FactSpec(FactKind.decimal, "years of customer operations"),
+    "tier2_resellers_managed": FactSpec(FactKind.count, "tier-2 resellers managed"),
+    "revenue_commitment_usd": FactSpec(FactKind.money, "first-year revenue commitment in USD"),
+    "approved_distributors": FactSpec(FactKind.count, "approved distributors in the territory"),
+    "territory_cap": FactSpec(FactKind.count, "distributor cap of the territory"),
+    "statement_words": FactSpec(FactKind.count, "words in the applicant's statement"),
+}
+
+CENT = Decimal("0.01")
+
+
+class Circumstances(BaseModel):
+    """What the world looks like when the decision is made (injected, never read from a clock)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: dt.date
+    approved_distributors: int = 0
+
+
+def hundredths(amount: Decimal) -> int:
+    """An exact decimal as integer hundredths, rounded half up (money: cents)."""
+    return int((amount / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def full_years(start: dt.date, end: dt.date) -> int:
+    """Whole calendar years from start to end (a 29 February start completes on 1 March)."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def registration_number_status(app: Application, formats: dict[str, str]) -> str:
+    """valid / invalid where python-stdnum knows the country's format, else format_not_known."""
+    if not app.registration_number:
+        return "missing"
+    module_name = formats.get(app.registration_country or app.territory)
+    if module_name is None:
+        return "format_not_known"
+    module = importlib.import_module(f"stdnum.{module_name}")
+    return "valid" if module.is_valid(app.registration_number) else "invalid"
+
+
+def registration_facts(app: Application, as_of: dt.date) -> dict[str, int | str]:
+    if app.registration_date is None:
+        return {"registration_date_status": "missing", "registered_full_years": 0}
+    if app.registration_date > as_of:
+        return {"registration_date_status": "in_future", "registered_full_years": 0}
+    return {
+        "registration_date_status": "on_or_before_decision",
+        "registered_full_years": full_years(app.registration_date, as_of),
+    }
+
+
+def extract_facts(
+    app: Application,
+    situation: Circumstances,
+    usd_rates: dict[str, Decimal],
+    territory_cap: int,
+    registration_formats: dict[str, str],
+) -> dict[str, int | str]:
+    """Every fact of FACTS for this application, as the engine receives it."""
+    certificates = {c.id for c in app.acp_certificates if c.expires_on >= situation.as_of}
+    areas = {a.value for a in app.business_areas}
+    facts: dict[str, int | str] = {
+        **registration_facts(app, situation.as_of),
+        "registration_number_status": registration_number_status(app, registration_formats),
+        "capital_usd": hundredths(app.registered_capital * usd_rates[app.capital_currency]),
+        "financial_health": app.financial_health,
+        "existing_customers": app.existing_customers,
+        "industry_count": len(set(app.industries)),
+        "dedicated_staff": app.dedicated_staff.total,
+        "valid_acp_certificates": len(certificates),
+        "customer_operations_years": hundredths(app.customer_operations_years),
+        "tier2_resellers_managed": app.tier2_resellers_managed,
+        "revenue_commitment_usd": hundredths(
+            app.first_year_revenue_commitment * usd_rates[app.commitment_currency]
+        ),
+        "approved_distributors": situation.approved_distributors,
+        "territory_cap": territory_cap,
+        "statement_words": len(app.statement.split()),
+    }
+    for area in FACTS["business_areas"].values:
+        facts[f"business_areas__{area}"] = int(area in areas)
+    return facts
+
+
+def display(name: str, facts: dict[str, int | str]) -> int | str:
+    """A fact as a person reads it: money and decimals back to decimal text."""
+    spec = FACTS[name]
+    if spec.kind in (FactKind.money, FactKind.decimal):
+        return str(Decimal(facts[name]) * CENT)
+    if spec.kind is FactKind.set:
+        chosen = [v for v in spec.values if facts[f"{name}__{v}"]]
+        return ", ".join(chosen) or "none"
+    return facts[name]

@@ -1,0 +1,271 @@
+"""The rule files in `rules/`: their schema, and a loader that names the file, line and rule.
+
+A criterion is a list of checks on facts (qualification.facts) plus whether a manager must
+attest it. Thresholds, messages, territory caps, currency rates and the registration-number
+formats are all data here; `rules_version` is the declared version plus a hash of the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import string
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qualification.application import PartnerType
+from qualification.facts import FACTS, FactKind
+from qualification.rulefiles import RulesError, load_file
+
+RULESET_FILE = "ruleset.yaml"
+TERRITORIES_FILE = "territories.yaml"
+CURRENCIES_FILE = "currencies.yaml"
+REGISTRATION_FILE = "registration.yaml"
+QUALIFICATION_FILES = (
+    RULESET_FILE,
+    *(f"{t.value}.yaml" for t in PartnerType),
+    TERRITORIES_FILE,
+    CURRENCIES_FILE,
+    REGISTRATION_FILE,
+)
+MESSAGE_FIELDS = {"actual", "value", "shortfall", "territory", *FACTS}
+Op = Literal[">=", ">", "<=", "<", "==", "!="]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class FactRef(_Data):
+    fact: str
+
+    @field_validator("fact")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in FACTS:
+            raise ValueError(f"unknown fact {name!r}")
+        return name
+
+
+class Check(_Data):
+    """One condition on one fact; a criterion passes when all its checks pass."""
+
+    fact: str
+    op: Op | None = None
+    value: Decimal | FactRef | None = None
+    pass_values: list[str] | None = Field(default=None, alias="pass")
+    review_values: list[str] = Field(default=[], alias="review")
+    any_of: list[str] | None = None
+    fail_message: str
+    fail_messages: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _fits_the_fact(self) -> "Check":
+        spec = FACTS.get(self.fact)
+        if spec is None:
+            raise ValueError(f"unknown fact {self.fact!r}; known facts: {', '.join(FACTS)}")
+        if spec.kind in (FactKind.count, FactKind.money, FactKind.decimal):
+            if self.op is None or self.value is None or self.pass_values or self.any_of:
+                raise ValueError(f"fact {self.fact!r} is a number: give 'op' and 'value'")
+            if isinstance(self.value, FactRef) and FACTS[self.value.fact].kind is not spec.kind:
+                raise ValueError(f"{self.fact!r} and {self.value.fact!r} are not comparable")
+        elif spec.kind is FactKind.enum:
+            if self.pass_values is None or self.op or self.any_of:
+                raise ValueError(f"fact {self.fact!r} is one of {list(spec.values)}: give 'pass'")
+            _known_values(self.fact, [*self.pass_values, *self.review_values, *self.fail_messages])
+        elif self.any_of is None or self.op or self.pass_values is not None:
+            raise ValueError(f"fact {self.fact!r} is a set of {list(spec.values)}: give 'any_of'")
+        else:
+            _known_values(self.fact, self.any_of)
+        for template in (self.fail_message, *self.fail_messages.values()):
+            _check_template(template)
+        return self
+
+    def required_text(self) -> str:
+        """How the requirement reads in a decision: '>= 4', '> 2000.00', 'healthy'."""
+        if self.any_of is not None:
+            return "any of " + ", ".join(self.any_of)
+        if self.pass_values is not None:
+            return " or ".join(self.pass_values)
+        value = self.value.fact if isinstance(self.value, FactRef) else _plain(self.value)
+        return f"{self.op} {value}"
+
+
+class Criterion(_Data):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    checks: list[Check] = []
+    attest: bool = False
+    required: str | None = None
+    pass_message: str | None = None
+    review_message: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Criterion":
+        if not self.checks and not self.attest:
+            raise ValueError("a criterion needs checks, attest: true, or both")
+        if self.checks and self.pass_message is None:
+            raise ValueError("a criterion with checks needs a pass_message")
+        reviewable = self.attest or any(c.review_values for c in self.checks)
+        if reviewable and self.review_message is None:
+            raise ValueError("a criterion a manager confirms needs a review_message")
+        for template in (self.pass_message, self.review_message):
+            if template:
+                _check_template(template)
+        return self
+
+    def required_text(self) -> str:
+        if self.required:
+            return self.required
+        checks = "; ".join(c.required_text() for c in self.checks)
+        if not self.attest:
+            return checks
+        return f"{checks}; confirmed by a manager" if checks else "confirmed by a manager"
+
+
+class PartnerTypeRules(_Data):
+    partner_type: PartnerType
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_ids(cls, criteria: list[Criterion]) -> list[Criterion]:
+        seen: set[str] = set()
+        for criterion in criteria:
+            if criterion.id in seen:
+                raise ValueError(f"criterion id {criterion.id!r} appears twice")
+            seen.add(criterion.id)
+        return criteria
+
+
+class Ruleset(_Data):
+    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z.\-]*$")
+    description: str = ""
+
+
+class TerritoryCaps(_Data):
+    default_cap: int = Field(ge=0)
+    caps: dict[str, int] = {}
+
+    @field_validator("caps")
+    @classmethod
+    def _iso_codes(cls, caps: dict[str, int]) -> dict[str, int]:
+        for code, cap in caps.items():
+            if pycountry.countries.get(alpha_2=code) is None or code != code.upper():
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 territory code")
+            if cap < 0:
+                raise ValueError(f"cap of {code} must not be negative")
+        return caps
+
+
+class UsdRates(_Data):
+    rates: dict[str, Decimal]
+
+    @field_validator("rates")
+    @classmethod
+    def _positive_iso(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        if rates.get("USD") != Decimal(1):
+            raise ValueError("the USD rate must be 1")
+        for code, rate in rates.items():
+            if pycountry.currencies.get(alpha_3=code) is None:
+                raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+            if not rate.is_finite() or rate <= 0:
+                raise ValueError(f"rate of {code} must be a positive number")
+        return rates
+
+
+class RegistrationFormats(_Data):
+    formats: dict[str, str]
+
+    @field_validator("formats")
+    @classmethod
+    def _stdnum_modules(cls, formats: dict[str, str]) -> dict[str, str]:
+        for country, module_name in formats.items():
+            if pycountry.countries.get(alpha_2=country) is None:
+                raise ValueError(f"{country!r} is not an ISO 3166-1 alpha-2 country code")
+            try:
+                module = importlib.import_module(f"stdnum.{module_name}")
+            except ImportError:
+                raise ValueError(f"python-stdnum has no module {module_name!r}") from None
+            if not hasattr(module, "is_valid"):
+                raise ValueError(f"stdnum.{module_name} has no is_valid()")
+        return formats
+
+
+class Rulebook(_Data):
+    version: str
+    partner_types: dict[PartnerType, PartnerTypeRules]
+    territories: TerritoryCaps
+    currencies: UsdRates
+    registration: RegistrationFormats
+
+    def cap_for(self, territory: str) -> int:
+        return self.territories.caps.get(territory, self.territories.default_cap)
+
+    def criteria(self, partner_type: PartnerType) -> list[Criterion]:
+        return self.partner_types[partner_type].criteria
+
+
+def _plain(value: Decimal | None) -> str:
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+def _known_values(fact: str, values: list[str]) -> None:
+    unknown = [v for v in values if v not in FACTS[fact].values]
+    if unknown:
+        raise ValueError(f"{unknown} are not values of {fact!r} ({list(FACTS[fact].values)})")
+
+
+def _check_template(template: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError as error:
+        raise ValueError(f"message {template!r}: {error}") from None
+    unknown = fields - MESSAGE_FIELDS
+    if unknown:
+        raise ValueError(f"message {template!r} uses unknown placeholder(s) {sorted(unknown)}")
+
+
+def rules_version(rules_dir: Path, declared: str) -> str:
+    """The declared version plus a short hash of every qualification file's exact bytes."""
+    digest = hashlib.sha256()
+    for name in QUALIFICATION_FILES:
+        digest.update(name.encode() + b"\0" + (rules_dir / name).read_bytes() + b"\0")
+    return f"{declared}+{digest.hexdigest()[:8]}"
+
+
+def load_rulebook(rules_dir: Path) -> tuple[Rulebook | None, list[RulesError]]:
+    """All qualification files of a directory, or every problem found in them."""
+    errors: list[RulesError] = []
+    parts: dict[str, Any] = {}
+    models: dict[str, type[BaseModel]] = {
+        RULESET_FILE: Ruleset,
+        TERRITORIES_FILE: TerritoryCaps,
+        CURRENCIES_FILE: UsdRates,
+        REGISTRATION_FILE: RegistrationFormats,
+        **{f"{t.value}.yaml": PartnerTypeRules for t in PartnerType},
+    }
+    for name, model in models.items():
+        parsed, problems = load_file(rules_dir / name, model)
+        errors.extend(problems)
+        parts[name] = parsed
+    for partner_type in PartnerType:
+        parsed = parts[f"{partner_type.value}.yaml"]
+        if parsed is not None and parsed.partner_type is not partner_type:
+            errors.append(RulesError(f"{partner_type.value}.yaml", 1,
+                                     f"partner_type is {parsed.partner_type.value!r}, "
+                                     f"expected {partner_type.value!r}"))
+    if errors:
+        return None, errors
+    return Rulebook(
+        version=rules_version(rules_dir, parts[RULESET_FILE].version),
+        partner_types={t: parts[f"{t.value}.yaml"] for t in PartnerType},
+        territories=parts[TERRITORIES_FILE],
+        currencies=parts[CURRENCIES_FILE],
+        registration=parts[REGISTRATION_FILE],
+    ), []
+

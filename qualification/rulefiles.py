@@ -1,0 +1,90 @@
+"""Reading rule and plan files: YAML with exact decimals, problems reported by file and line.
+
+Numbers written with a decimal point become `Decimal` from their text, never a float, so a
+rate of 0.1 in a file is exactly one tenth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """SafeLoader that reads floats as exact decimals."""
+
+
+_DecimalLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: Decimal(loader.construct_scalar(node).replace("_", "")),
+)
+
+
+@dataclass(frozen=True)
+class RulesError:
+    """A problem in a rule file, where a person can find it."""
+
+    file: str
+    line: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.problem}"
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The line of the YAML node that a pydantic error location points to."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _criterion_id(data: Any, loc: tuple[Any, ...]) -> str | None:
+    if len(loc) >= 2 and loc[0] == "criteria" and isinstance(loc[1], int):
+        try:
+            return data["criteria"][loc[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return None
+
+
+def load_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[RulesError]]:
+    """Parse and validate one YAML file; every problem comes back with its line."""
+    name = path.name
+    if not path.is_file():
+        return None, [RulesError(name, None, "file is missing")]
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_DecimalLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        return None, [RulesError(name, mark.line + 1 if mark else None, f"not valid YAML: {problem}")]
+    try:
+        return model.model_validate(data if data is not None else {}), []
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            rule = _criterion_id(data, loc)
+            field = ".".join(str(p) for p in loc)
+            prefix = f"rule {rule}: " if rule else ""
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(RulesError(name, _line_of(node, loc), f"{prefix}{field}: {message}"))
+        return None, problems

@@ -1,0 +1,1 @@
+"""Settlement: the commercial plan, monthly invoices and commissions (pure domain)."""

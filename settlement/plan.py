@@ -1,0 +1,80 @@
+"""The commercial plan (contract section 5): rates, tiers, commission bands, payment terms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from qualification.rulefiles import RulesError, load_file
+
+PLAN_FILE = "plan.yaml"
+
+Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Band(_Terms):
+    """From this quarterly commissionable performance on, the rate applies to the whole amount."""
+
+    start: Annotated[Decimal, Field(alias="from", ge=0, allow_inf_nan=False)]
+    rate: Rate
+
+
+class Tier(_Terms):
+    discount_rate: Rate
+    commission: list[Band] = Field(min_length=1)
+
+    @field_validator("commission")
+    @classmethod
+    def _ascending_from_zero(cls, bands: list[Band]) -> list[Band]:
+        if bands[0].start != 0:
+            raise ValueError("the first commission band must start from 0")
+        for lower, upper in zip(bands, bands[1:]):
+            if upper.start <= lower.start:
+                raise ValueError("commission bands must be in ascending order of 'from'")
+        return bands
+
+    def band_for(self, performance: Decimal) -> Band:
+        """The highest band whose `from` the performance reaches."""
+        reached = [b for b in self.commission if performance >= b.start]
+        return reached[-1] if reached else self.commission[0]
+
+
+class TieredTerms(_Terms):
+    default_tier: str
+    tiers: dict[str, Tier] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _default_exists(self) -> "TieredTerms":
+        if self.default_tier not in self.tiers:
+            raise ValueError(f"default_tier {self.default_tier!r} is not one of {sorted(self.tiers)}")
+        return self
+
+
+class DistributorTerms(TieredTerms):
+    tier2_default_discount: Rate
+
+
+class AgencyTerms(_Terms):
+    commission_rate: Rate
+
+
+class Plan(_Terms):
+    version: str = Field(min_length=1)
+    currency: Literal["USD"] = "USD"
+    payment_terms_days: int = Field(ge=0, le=365)
+    non_commissionable_products: list[str] = []
+    agency: AgencyTerms
+    direct_reseller: TieredTerms
+    distributor: DistributorTerms
+
+
+def load_plan(path: Path) -> tuple[Plan | None, list[RulesError]]:
+    """A plan file, or every problem in it with its line."""
+    return load_file(path, Plan)

@@ -1,0 +1,84 @@
+"""The database: one engine per URL, migrated to the newest schema when first opened.
+
+SQLite ignores `FOR UPDATE`, so every SQLite transaction starts with `BEGIN IMMEDIATE`
+(SQLAlchemy's documented recipe): writers queue instead of deciding on a stale read.
+PostgreSQL transactions lock the rows they need (`with_for_update`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlmodel import Session
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK_KEY = 74_171_001  # PostgreSQL advisory lock held while migrating
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _immediate_transactions(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration; a no-op when it is there already."""
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    with engine.connect() as connection:
+        if MigrationContext.configure(connection).get_current_revision() == head:
+            return
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for the URL (SQLite gets immediate transactions and a long busy wait)."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        _immediate_transactions(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(url: str) -> Engine:
+    """The process's engine for a URL, migrated once."""
+    with _engines_lock:
+        if url not in _engines:
+            engine = make_engine(url)
+            migrate(engine)
+            _engines[url] = engine
+        return _engines[url]
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work commits together or not at all."""
+    with Session(engine, expire_on_commit=False) as session:
+        with session.begin():
+            yield session
