@@ -76,6 +76,14 @@ def get_engine(url: str) -> Engine:
         return _engines[url]
 
 
+def dispose_engine(url: str) -> None:
+    """Close the pooled connections of a URL's engine (a test dropping its database)."""
+    with _engines_lock:
+        engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together or not at all."""

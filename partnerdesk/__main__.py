@@ -1,0 +1,3 @@
+from partnerdesk.cli import run
+
+run()

@@ -1,0 +1,88 @@
+"""Rule files as a product: check a directory, and see what a draft would change.
+
+`impact` re-decides every open application under the draft beside the rules in force, with
+the same decision date and the same approved distributors, and reports only those whose
+eligibility or criterion statuses differ. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from partnerdesk.applications import stored_application
+from partnerdesk.errors import InputError
+from partnerdesk.workspace import Workspace, rulebook_from
+from qualification.decide import evaluate
+from qualification.decision import CriterionResult, Status
+from qualification.facts import Circumstances, extract_facts
+from qualification.rulebook import Rulebook, load_rulebook
+from settlement.plan import PLAN_FILE, load_plan
+from storage import records
+from storage.tables import ApplicationRow
+
+
+def check(rules_dir: Path) -> dict:
+    """Validate every rule, plan and territory file of a directory; all problems at once."""
+    if not rules_dir.is_dir():
+        raise InputError(f"{rules_dir}: not a directory")
+    rulebook, errors = load_rulebook(rules_dir)
+    plan, plan_errors = load_plan(rules_dir / PLAN_FILE)
+    problems = [str(e) for e in [*errors, *plan_errors]]
+    if problems:
+        raise InputError("\n".join(f"{rules_dir / p}" for p in problems))
+    return {"rules_dir": str(rules_dir), "rules_version": rulebook.version, "plan_version": plan.version,
+            "criteria": {t.value: [c.id for c in rulebook.criteria(t)] for t in rulebook.partner_types},
+            "ok": True}
+
+
+def _own_criteria(rulebook: Rulebook, application, situation: Circumstances) -> list[CriterionResult]:
+    facts = extract_facts(application, situation, rulebook.currencies.rates,
+                          rulebook.cap_for(application.territory), rulebook.registration.formats)
+    return evaluate(rulebook, application.partner_type, facts, application.territory)
+
+
+def _eligible(results: list[CriterionResult]) -> bool:
+    return all(r.status is not Status.failed for r in results)
+
+
+def _changes(current: list[CriterionResult], draft: list[CriterionResult]) -> list[dict]:
+    before = {r.id: r.status.value for r in current}
+    after = {r.id: r.status.value for r in draft}
+    ids = [*before, *(i for i in after if i not in before)]
+    return [{"id": i, "current": before.get(i), "draft": after.get(i)}
+            for i in ids if before.get(i) != after.get(i)]
+
+
+def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
+           progress: Callable[[int, int], None] | None = None) -> dict:
+    """Every open application whose decision would change under the draft rules."""
+    current = ws.rulebook
+    draft = rulebook_from(draft_dir)
+    changed = []
+    with Session(ws.engine) as session:
+        caps = records.approved_distributors_by_territory(session)
+        rows = list(session.exec(select(ApplicationRow)
+                                 .where(ApplicationRow.state.in_(records.OPEN_STATES))
+                                 .order_by(ApplicationRow.id)))
+    for done, row in enumerate(rows, 1):
+        application = stored_application(row)
+        situation = Circumstances(as_of=as_of, approved_distributors=caps.get(row.territory, 0))
+        if application.capital_currency not in draft.currencies.rates or \
+                application.commitment_currency not in draft.currencies.rates:
+            raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
+        before = _own_criteria(current, application, situation)
+        after = _own_criteria(draft, application, situation)
+        criteria = _changes(before, after)
+        if criteria or _eligible(before) != _eligible(after):
+            changed.append({"application_id": row.id, "company_name": row.company_name,
+                            "partner_type": row.partner_type, "state": row.state,
+                            "eligible": {"current": _eligible(before), "draft": _eligible(after)},
+                            "criteria": criteria})
+        if progress:
+            progress(done, len(rows))
+    return {"as_of": as_of.isoformat(), "current_rules_version": current.version,
+            "draft_rules_version": draft.version, "open_applications": len(rows), "changed": changed}
