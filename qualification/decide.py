@@ -53,8 +53,7 @@ def judge(criterion: Criterion, firings: list[Firing], facts: dict[str, int | st
     failure = next((f for f in sorted(mine, key=lambda f: f[1]) if f[2] == "fail"), None)
     if failure is not None:
         check = criterion.checks[failure[1]]
-        value = facts[check.fact]
-        template = check.fail_messages.get(str(value), check.fail_message)
+        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
         status, message = Status.failed, _words(template, check, facts, territory)
     elif criterion.attest or any(f[2] == "review" for f in mine):
         status, message = Status.review, _words(criterion.review_message, primary, facts, territory)
