@@ -12,10 +12,10 @@ import importlib
 import string
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qualification.application import PartnerType
 from qualification.facts import FACTS, FactKind
@@ -147,53 +147,49 @@ class Ruleset(_Data):
     description: str = ""
 
 
+def _territory(code: str) -> str:
+    if code != code.upper() or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
+    return code
+
+
+def _currency(code: str) -> str:
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _stdnum_module(name: str) -> str:
+    try:
+        module = importlib.import_module(f"stdnum.{name}")
+    except ImportError:
+        raise ValueError(f"python-stdnum has no module {name!r}") from None
+    if not hasattr(module, "is_valid"):
+        raise ValueError(f"stdnum.{name} has no is_valid()")
+    return name
+
+
+Territory = Annotated[str, AfterValidator(_territory)]
+
+
 class TerritoryCaps(_Data):
     default_cap: int = Field(ge=0)
-    caps: dict[str, int] = {}
-
-    @field_validator("caps")
-    @classmethod
-    def _iso_codes(cls, caps: dict[str, int]) -> dict[str, int]:
-        for code, cap in caps.items():
-            if pycountry.countries.get(alpha_2=code) is None or code != code.upper():
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 territory code")
-            if cap < 0:
-                raise ValueError(f"cap of {code} must not be negative")
-        return caps
+    caps: dict[Territory, Annotated[int, Field(ge=0)]] = {}
 
 
 class UsdRates(_Data):
-    rates: dict[str, Decimal]
+    rates: dict[Annotated[str, AfterValidator(_currency)], Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]]
 
     @field_validator("rates")
     @classmethod
-    def _positive_iso(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+    def _usd_is_one(cls, rates: dict[str, Decimal]) -> dict[str, Decimal]:
         if rates.get("USD") != Decimal(1):
             raise ValueError("the USD rate must be 1")
-        for code, rate in rates.items():
-            if pycountry.currencies.get(alpha_3=code) is None:
-                raise ValueError(f"{code!r} is not an ISO 4217 currency code")
-            if not rate.is_finite() or rate <= 0:
-                raise ValueError(f"rate of {code} must be a positive number")
         return rates
 
 
 class RegistrationFormats(_Data):
-    formats: dict[str, str]
-
-    @field_validator("formats")
-    @classmethod
-    def _stdnum_modules(cls, formats: dict[str, str]) -> dict[str, str]:
-        for country, module_name in formats.items():
-            if pycountry.countries.get(alpha_2=country) is None:
-                raise ValueError(f"{country!r} is not an ISO 3166-1 alpha-2 country code")
-            try:
-                module = importlib.import_module(f"stdnum.{module_name}")
-            except ImportError:
-                raise ValueError(f"python-stdnum has no module {module_name!r}") from None
-            if not hasattr(module, "is_valid"):
-                raise ValueError(f"stdnum.{module_name} has no is_valid()")
-        return formats
+    formats: dict[Territory, Annotated[str, AfterValidator(_stdnum_module)]]
 
 
 class Rulebook(_Data):

@@ -54,6 +54,12 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _field(loc: tuple[Any, ...]) -> str:
+    """The YAML path of an error, without pydantic's names of union branches and key markers."""
+    parts = [str(p) for p in loc if p not in ("[key]", "decimal", "FactRef") and not str(p).startswith("function-")]
+    return ".".join(parts)
+
+
 def _criterion_id(data: Any, loc: tuple[Any, ...]) -> str | None:
     if len(loc) >= 2 and loc[0] == "criteria" and isinstance(loc[1], int):
         try:
@@ -79,12 +85,13 @@ def load_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, lis
     try:
         return model.model_validate(data if data is not None else {}), []
     except ValidationError as error:
-        problems = []
+        problems: list[RulesError] = []
         for item in error.errors():
             loc = tuple(item["loc"])
             rule = _criterion_id(data, loc)
-            field = ".".join(str(p) for p in loc)
             prefix = f"rule {rule}: " if rule else ""
             message = item["msg"].removeprefix("Value error, ")
-            problems.append(RulesError(name, _line_of(node, loc), f"{prefix}{field}: {message}"))
+            problem = RulesError(name, _line_of(node, loc), f"{prefix}{_field(loc)}: {message}")
+            if not any(p.line == problem.line and p.problem.startswith(prefix + _field(loc)) for p in problems):
+                problems.append(problem)
         return None, problems
