@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from qualification.application import Application, PartnerType
 from qualification.decision import CriterionResult, Decision, Status
-from qualification.engine import Firing, evaluator_for
+from qualification.engine import Firing, Firings, evaluator_for
 from qualification.facts import FACTS, Circumstances, FactKind, display, extract_facts
 from qualification.rulebook import Check, Criterion, FactRef, Rulebook
 
@@ -30,44 +30,45 @@ def _shortfall(check: Check, facts: dict[str, int | str]) -> int | str:
     return int(missing) if kind is FactKind.count else str(missing.quantize(Decimal("0.01")))
 
 
-def _words(template: str, check: Check | None, facts: dict[str, int | str], territory: str) -> str:
-    names = {name: display(name, facts) for name in FACTS}
+def _words(template: str, check: Check | None, facts: dict[str, int | str], shown: dict[str, int | str],
+           territory: str) -> str:
     if check is None:
-        return template.format(**names, actual="", value="", shortfall="", territory=territory)
+        return template.format(**shown, actual="", value="", shortfall="", territory=territory)
     value = check.value
-    shown = display(value.fact, facts) if isinstance(value, FactRef) else value
-    if isinstance(shown, Decimal) and FACTS[check.fact].kind is FactKind.money:
-        shown = str(shown.quantize(Decimal("0.01")))
-    elif isinstance(shown, Decimal):
-        shown = format(shown.normalize(), "f")
-    return template.format(**names, actual=display(check.fact, facts), value=shown,
+    threshold = shown[value.fact] if isinstance(value, FactRef) else value
+    if isinstance(threshold, Decimal) and FACTS[check.fact].kind is FactKind.money:
+        threshold = str(threshold.quantize(Decimal("0.01")))
+    elif isinstance(threshold, Decimal):
+        threshold = format(threshold.normalize(), "f")
+    return template.format(**shown, actual=shown[check.fact], value=threshold,
                            shortfall=_shortfall(check, facts), territory=territory)
 
 
 def judge(criterion: Criterion, firings: list[Firing], facts: dict[str, int | str],
-          territory: str) -> CriterionResult:
+          shown: dict[str, int | str], territory: str) -> CriterionResult:
     """One criterion's result from the firings of its checks."""
     mine = [f for f in firings if f[0] == criterion.id]
     primary = criterion.checks[0] if criterion.checks else None
-    actual = display(primary.fact, facts) if primary else None
-    failure = next((f for f in sorted(mine, key=lambda f: f[1]) if f[2] == "fail"), None)
+    failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1], default=None)
     if failure is not None:
         check = criterion.checks[failure[1]]
         template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
-        status, message = Status.failed, _words(template, check, facts, territory)
+        status, message = Status.failed, _words(template, check, facts, shown, territory)
     elif criterion.attest or any(f[2] == "review" for f in mine):
-        status, message = Status.review, _words(criterion.review_message, primary, facts, territory)
+        status, message = Status.review, _words(criterion.review_message, primary, facts, shown, territory)
     else:
-        status, message = Status.passed, _words(criterion.pass_message, primary, facts, territory)
-    return CriterionResult(id=criterion.id, status=status, actual=actual,
+        status, message = Status.passed, _words(criterion.pass_message, primary, facts, shown, territory)
+    return CriterionResult(id=criterion.id, status=status, actual=shown[primary.fact] if primary else None,
                            required=criterion.required_text(), message=message)
 
 
 def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],
-             territory: str) -> list[CriterionResult]:
+             territory: str, firings: Firings | None = None) -> list[CriterionResult]:
     """Every criterion of a partner type, in the order of its rule file."""
-    firings = evaluator_for(rulebook).firings(partner_type, facts)
-    return [judge(c, firings, facts, territory) for c in rulebook.criteria(partner_type)]
+    if firings is None:
+        firings = evaluator_for(rulebook).firings(facts)
+    shown = {name: display(name, facts) for name in FACTS}
+    return [judge(c, firings[partner_type], facts, shown, territory) for c in rulebook.criteria(partner_type)]
 
 
 def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:
@@ -79,16 +80,17 @@ def decide(application: Application, situation: Circumstances, rulebook: Ruleboo
         rulebook.cap_for(application.territory),
         rulebook.registration.formats,
     )
-    results = {t: evaluate(rulebook, t, facts, application.territory) for t in PartnerType}
-    own = results[application.partner_type]
-    eligible = {t: all(r.status is not Status.failed for r in rs) for t, rs in results.items()}
+    firings = evaluator_for(rulebook).firings(facts)
+    own = evaluate(rulebook, application.partner_type, facts, application.territory, firings)
+    failed = [r.id for r in own if r.status is Status.failed]
+    others = [t for t in PartnerType if t is not application.partner_type]
     return Decision(
         partner_type=application.partner_type,
-        eligible=eligible[application.partner_type],
+        eligible=not failed,
         as_of=situation.as_of,
         rules_version=rulebook.version,
         criteria=own,
-        failed=[r.id for r in own if r.status is Status.failed],
+        failed=failed,
         to_review=[r.id for r in own if r.status is Status.review],
-        qualifies_as=[t for t in PartnerType if t is not application.partner_type and eligible[t]],
+        qualifies_as=[t for t in others if not any(f[2] == "fail" for f in firings[t])],
     )
