@@ -1,0 +1,52 @@
+"""PartnerDesk for people: sign in, then the pages of your role (`streamlit run app.py`).
+
+Every page calls the service layer in `partnerdesk/`; nothing is decided or computed here.
+Each page also checks the role itself, so a page reached another way shows none of its data.
+"""
+
+import streamlit as st
+
+from partnerdesk.accounts import Role
+from views.common import show_flash, sign_out, signed_in, workspace
+
+st.set_page_config(page_title="PartnerDesk", page_icon=":material/handshake:", layout="wide")
+
+SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")
+APPLY = st.Page("views/apply.py", title="Apply", icon=":material/edit_note:")
+MY_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", icon=":material/folder_open:")
+QUEUE = st.Page("views/queue.py", title="Review queue", icon=":material/inbox:")
+REVIEW = st.Page("views/review.py", title="Review an application", icon=":material/fact_check:")
+PARTNERS = st.Page("views/partners.py", title="Partners", icon=":material/groups:")
+RULES = st.Page("views/rules.py", title="Rules", icon=":material/gavel:")
+USERS = st.Page("views/users.py", title="Accounts", icon=":material/manage_accounts:")
+
+SECTIONS = {
+    "Applying": [APPLY, MY_APPLICATIONS],
+    "Reviewing": [QUEUE, REVIEW, PARTNERS],
+    "Analysis": [RULES],
+    "Administration": [USERS],
+}
+ROLE_SECTIONS = {
+    Role.applicant: ["Applying"],
+    Role.manager: ["Reviewing"],
+    Role.analyst: ["Analysis"],
+    Role.admin: list(SECTIONS),
+}
+
+
+def navigation() -> st.Page:
+    account = signed_in()
+    if account is None:
+        return st.navigation([SIGN_IN], position="hidden")
+    with st.sidebar:
+        st.markdown(f"Signed in as **{account.display_name}** ({account.role.value})")
+        if st.button("Sign out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    return st.navigation({name: SECTIONS[name] for name in ROLE_SECTIONS[account.role]})
+
+
+workspace()
+page = navigation()
+show_flash()
+page.run()

@@ -1,0 +1,142 @@
+"""The channel manager's pages: the queue, an application's review, partners."""
+
+from __future__ import annotations
+
+from app_driver import app_url, app_workspace, errors, open_page, press, sign_in, texts  # noqa: F401
+from factories import AS_OF, SG_UENS, application
+from partnerdesk.applications import history, list_applications, submit
+from partnerdesk.review import Action, review
+
+LASTING = [{"id": f"ACP-00{i}", "holder": "Jane Tan", "expires_on": "2099-06-30"} for i in range(1, 5)]
+
+
+def apply(ws, partner_type="direct_reseller", number=0, **overrides) -> int:
+    data = application(partner_type, **{"acp_certificates": LASTING, "registration_number": SG_UENS[number],
+                                        **overrides})
+    application_id, _ = submit(ws, data, AS_OF, submitted_by="ann")
+    return application_id
+
+
+def partner_names(at) -> list[str]:
+    return at.dataframe[0].value["name"].tolist()
+
+
+def reviewing(app_url, application_id):
+    at = open_page(sign_in(app_url, "manager"), "review")
+    at.selectbox(key="review.application_id").set_value(application_id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_queue_lists_open_applications_oldest_first_with_counts_per_state(app_url, app_workspace):
+    first = apply(app_workspace, company_name="First Cloud", number=0)
+    apply(app_workspace, "distributor", company_name="Second Cloud", number=1, territory="HK")
+    third = apply(app_workspace, company_name="Third Cloud", number=2)
+    review(app_workspace, third, Action.reject, by="maria", reason="Duplicate of another application.")
+    review(app_workspace, first, Action.request_info, by="maria", reason="Which customers?")
+    at = sign_in(app_url, "manager")
+    assert [m.value for m in at.metric] == ["1", "1", "0", "1"]
+    assert at.dataframe[0].value["company"].tolist() == ["Second Cloud"]
+    at.selectbox(key="queue.state").set_value("info_requested").run()
+    assert at.dataframe[0].value["company"].tolist() == ["First Cloud"]
+    at.selectbox(key="queue.state").set_value("submitted")
+    at.selectbox(key="queue.territory").set_value("SG").run()
+    assert not at.dataframe
+    assert "0 applications, oldest first." in texts(at)
+
+
+def test_the_queue_filters_by_partner_type(app_url, app_workspace):
+    apply(app_workspace, company_name="Reseller Cloud", number=0)
+    apply(app_workspace, "distributor", company_name="Distributor Cloud", number=1)
+    at = sign_in(app_url, "manager")
+    assert at.dataframe[0].value["company"].tolist() == ["Reseller Cloud", "Distributor Cloud"]
+    at.selectbox(key="queue.partner_type").set_value("distributor").run()
+    assert at.dataframe[0].value["company"].tolist() == ["Distributor Cloud"]
+
+
+def test_opening_an_application_from_the_queue_shows_its_review_page(app_url, app_workspace):
+    apply(app_workspace, company_name="First Cloud", number=0)
+    second = apply(app_workspace, company_name="Second Cloud", number=1)
+    at = sign_in(app_url, "manager")
+    at.selectbox(key="queue.open").set_value(second)
+    press(at, "Open")
+    assert at.title[0].value == "Review an application"
+    assert at.header[0].value == "Second Cloud"
+
+
+def test_the_review_page_shows_the_decision_territory_and_audit_trail(app_url, app_workspace):
+    application_id = apply(app_workspace, "distributor", company_name="Harbour Distribution", territory="HK")
+    at = reviewing(app_url, application_id)
+    criteria = at.dataframe[0].value
+    assert criteria["criterion"].tolist()[-1] == "Territory cap"
+    assert criteria["status"].tolist() == ["pass", "pass", "needs review", "pass", "pass", "pass", "pass"]
+    assert [c.label for c in at.checkbox] == [
+        "I have checked **Resources for tier-2 growth**: a manager confirms the resources to support tier-2 growth"]
+    assert at.selectbox(key=f"review.{application_id}.tier").options == ["standard"]
+    assert at.metric[0].value == "0 / 1"
+    assert at.dataframe[1].value["action"].tolist() == ["submitted", "evaluated"]
+
+
+def test_a_managers_approval_creates_a_partner(app_url, app_workspace):
+    application_id = apply(app_workspace, company_name="Lion City Cloud")
+    at = reviewing(app_url, application_id)
+    for box in at.checkbox:
+        box.check()
+    at.selectbox(key=f"review.{application_id}.tier").set_value("gold")
+    press(at, "Approve")
+    assert f"Application {application_id} (Lion City Cloud): approved as partner P-1." in texts(at)
+    assert list_applications(app_workspace, state="approved")[0].id == application_id
+    approval = history(app_workspace, application_id)[-1]
+    assert (approval["action"], approval["by"], approval["tier"]) == ("approved", "maria", "gold")
+    partners = open_page(at, "partners")
+    assert partner_names(partners) == ["Lion City Cloud"]
+
+
+def test_approving_without_confirming_the_review_criteria_is_refused(app_url, app_workspace):
+    application_id = apply(app_workspace)
+    at = reviewing(app_url, application_id)
+    press(at, "Approve")
+    assert errors(at) == ["confirm: approving needs every review criterion confirmed; not confirmed: "
+                          "industry_capability, customer_operations"]
+    assert list_applications(app_workspace, state="submitted")[0].id == application_id
+
+
+def test_an_override_without_a_reason_is_refused_and_with_one_is_recorded(app_url, app_workspace):
+    application_id = apply(app_workspace, dedicated_staff={"sales": 1})
+    at = reviewing(app_url, application_id)
+    press(at, "Override and approve")
+    assert errors(at) == ["reason: an override needs a reason"]
+    assert list_applications(app_workspace, state="submitted")[0].id == application_id
+    at.text_area(key=f"review.{application_id}.reason").input("Strategic account; staff hired next month.")
+    press(at, "Override and approve")
+    assert "approved as partner P-1" in texts(at)
+    override = history(app_workspace, application_id)[-1]
+    assert (override["action"], override["reason"]) == ("overridden", "Strategic account; staff hired next month.")
+    assert override["failed"] == ["dedicated_staff"]
+
+
+def test_requesting_information_needs_a_reason_and_leaves_only_reject(app_url, app_workspace):
+    application_id = apply(app_workspace)
+    at = reviewing(app_url, application_id)
+    press(at, "Request information")
+    assert errors(at) == ["reason: requesting information needs a reason"]
+    at.text_area(key=f"review.{application_id}.reason").input("Which industries exactly?")
+    press(at, "Request information")
+    assert f"Application {application_id} (Acme Cloud Pte. Ltd.): info requested." in texts(at)
+    assert [b.label for b in at.button if b.label != "Sign out"] == ["Reject"]
+
+
+def test_a_decided_application_offers_no_actions(app_url, app_workspace):
+    application_id = apply(app_workspace)
+    review(app_workspace, application_id, Action.reject, by="maria", reason="Not a fit.")
+    at = reviewing(app_url, application_id)
+    assert not at.checkbox and not [b for b in at.button if b.label != "Sign out"]
+    assert at.dataframe[1].value["action"].tolist() == ["submitted", "evaluated", "rejected"]
+
+
+def test_the_partners_page_lists_distributors_with_their_tier2_resellers(app_url, app_workspace):
+    application_id = apply(app_workspace, "distributor", company_name="Harbour Distribution")
+    review(app_workspace, application_id, Action.approve, by="maria", confirm=["growth_resources"])
+    at = open_page(sign_in(app_url, "manager"), "partners")
+    assert partner_names(at) == ["Harbour Distribution"]
+    assert at.expander[0].label == "P-1 Harbour Distribution: 0 tier-2 resellers"

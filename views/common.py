@@ -1,0 +1,97 @@
+"""What every page shares: the workspace, the signed-in account and the role guard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from partnerdesk.accounts import Role
+from partnerdesk.errors import InputError
+from partnerdesk.settings import Settings, get_settings
+from partnerdesk.workspace import Workspace
+from storage.tables import UserRow
+
+ACCOUNT = "account"
+FLASH = "flash"
+REVIEW_ID = "review.application_id"
+STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "review": ":material/help:"}
+STATUS_WORDS = {"pass": "pass", "fail": "fail", "review": "needs review"}
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in to this browser session."""
+
+    username: str
+    role: Role
+    display_name: str
+
+    @classmethod
+    def of(cls, row: UserRow) -> "Account":
+        return cls(username=row.username, role=Role(row.role), display_name=row.display_name)
+
+
+def database_url() -> str:
+    """`database_url` from Streamlit secrets when given, else DATABASE_URL / the default file."""
+    if st.secrets.load_if_toml_exists() and "database_url" in st.secrets:
+        return st.secrets["database_url"]
+    return get_settings().database_url
+
+
+@st.cache_resource(show_spinner="Opening the database")
+def _workspace(url: str) -> Workspace:
+    return Workspace.open(Settings(database_url=url))
+
+
+def workspace() -> Workspace:
+    return _workspace(database_url())
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def signed_in() -> Account | None:
+    return st.session_state.get(ACCOUNT)
+
+
+def sign_in(row: UserRow) -> None:
+    st.session_state[ACCOUNT] = Account.of(row)
+
+
+def sign_out() -> None:
+    st.session_state.clear()
+
+
+def require(*roles: Role) -> Account:
+    """The signed-in account when its role may see this page; otherwise stop the page here."""
+    account = signed_in()
+    if account is None:
+        st.warning("Sign in to see this page.")
+        st.stop()
+    if account.role is not Role.admin and account.role not in roles:
+        st.error(f"This page is not available to the {account.role.value} role.")
+        st.stop()
+    return account
+
+
+def flash(message: str) -> None:
+    """A success message shown once, after the rerun that follows an action."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message)
+
+
+def show_input_error(error: InputError) -> None:
+    """An input error as the service words it, without the command line's dashes."""
+    st.error(str(error).removeprefix("--"))
+
+
+def humanize(identifier: str) -> str:
+    return identifier.replace("_", " ").capitalize()

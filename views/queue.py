@@ -1,0 +1,65 @@
+"""The channel managers' review queue: filters, oldest first, counts per state."""
+
+from collections import Counter
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from partnerdesk.accounts import Role
+from partnerdesk.applications import list_applications
+from qualification.application import PartnerType
+from storage.tables import ApplicationRow
+from views.common import REVIEW_ID, humanize, require, workspace
+
+STATES = ["submitted", "info_requested", "approved", "rejected"]
+
+
+def counts(rows: list[ApplicationRow]) -> None:
+    per_state = Counter(r.state for r in rows)
+    for column, state in zip(st.columns(len(STATES)), STATES):
+        column.metric(humanize(state), per_state[state])
+    chart = pd.DataFrame({"state": [humanize(s) for s in STATES], "applications": [per_state[s] for s in STATES]})
+    st.altair_chart(alt.Chart(chart).mark_bar().encode(
+        x=alt.X("applications:Q", title="applications"), y=alt.Y("state:N", sort=None, title=None),
+        color=alt.Color("state:N", legend=None)).properties(height=160))
+
+
+def filters(rows: list[ApplicationRow]) -> dict[str, str | None]:
+    state, partner_type, territory = st.columns(3)
+    return {
+        "state": state.selectbox("State", STATES, index=0, key="queue.state", format_func=humanize),
+        "partner_type": partner_type.selectbox("Partner type", [t.value for t in PartnerType], index=None,
+                                               key="queue.partner_type", format_func=humanize,
+                                               placeholder="Any partner type"),
+        "territory": territory.selectbox("Territory", sorted({r.territory for r in rows}), index=None,
+                                         key="queue.territory", placeholder="Any territory"),
+    }
+
+
+def queue_table(rows: list[ApplicationRow]) -> None:
+    st.dataframe(pd.DataFrame([
+        {"id": r.id, "submitted": r.created_at, "company": r.company_name,
+         "partner type": humanize(r.partner_type), "territory": r.territory, "state": humanize(r.state),
+         "eligible": r.eligible, "submitted by": r.submitted_by} for r in rows]), hide_index=True)
+
+
+def open_application(rows: list[ApplicationRow]) -> None:
+    chosen = st.selectbox("Application to review", [r.id for r in rows], key="queue.open",
+                          format_func={r.id: f"{r.id}: {r.company_name}" for r in rows}.get)
+    if st.button("Open", type="primary", key="queue.open_button"):
+        st.session_state[REVIEW_ID] = chosen
+        st.switch_page("views/review.py")
+
+
+require(Role.manager)
+ws = workspace()
+st.title("Review queue")
+everything = list_applications(ws)
+counts(everything)
+chosen = filters(everything)
+waiting = list_applications(ws, **chosen)
+st.caption(f"{len(waiting)} applications, oldest first.")
+if waiting:
+    queue_table(waiting)
+    open_application(waiting)

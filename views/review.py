@@ -1,0 +1,120 @@
+"""One application under review: its decision, the manager's action, the territory and the audit trail."""
+
+import pandas as pd
+import streamlit as st
+
+from partnerdesk.accounts import Role
+from partnerdesk.applications import history, list_applications, stored_application
+from partnerdesk.errors import InputError
+from partnerdesk.review import ALLOWED_FROM, Action, review
+from qualification.decision import Decision
+from storage.records import OPEN_STATES, partner_key
+from storage.tables import ApplicationRow
+from views.application_form import show_decision
+from views.common import REVIEW_ID, Account, flash, humanize, require, show_input_error, workspace
+from views.queries import latest_decision, partners
+
+BUTTONS = {  # label: (action, override)
+    "Approve": (Action.approve, False),
+    "Override and approve": (Action.approve, True),
+    "Request information": (Action.request_info, False),
+    "Reject": (Action.reject, False),
+}
+TRAIL_COLUMNS = ["at", "action", "by", "reason", "rules_version"]
+
+
+def choose(rows: list[ApplicationRow]) -> ApplicationRow:
+    """Open applications first (oldest first), then the decided ones."""
+    ordered = [r for r in rows if r.state in OPEN_STATES] + [r for r in rows if r.state not in OPEN_STATES]
+    by_id = {r.id: r for r in ordered}
+    chosen = st.selectbox("Application", list(by_id), key=REVIEW_ID,
+                          format_func=lambda i: f"{i}: {by_id[i].company_name} ({humanize(by_id[i].state)})")
+    return by_id[chosen]
+
+
+def summary(row: ApplicationRow, decision: Decision) -> None:
+    st.header(row.company_name)
+    st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**, {humanize(row.state).lower()}; "
+                f"submitted {row.created_at:%Y-%m-%d} by {row.submitted_by or 'the command line'}.")
+    eligible = "eligible" if decision.eligible else f"not eligible (failed: {', '.join(decision.failed)})"
+    also = ", ".join(humanize(t.value) for t in decision.qualifies_as) or "no other type"
+    st.markdown(f"Decided {eligible} on {decision.as_of} under rules {decision.rules_version}; "
+                f"also qualifies as: {also}.")
+    with st.expander("The application as submitted"):
+        st.json(stored_application(row).as_json())
+
+
+def territory(row: ApplicationRow) -> None:
+    ws = workspace()
+    distributors = partners(ws, partner_type="distributor", territory=row.territory)
+    st.subheader(f"Territory {row.territory}")
+    st.metric("Approved distributors / distributor cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
+    for partner in distributors:
+        st.markdown(f"- {partner_key(partner.id)} {partner.name} ({partner.tier}, since {partner.approved_on})")
+
+
+def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], account: Account) -> None:
+    shown = [label for label, (action, _) in BUTTONS.items() if row.state in ALLOWED_FROM[action]]
+    tiers = _tiers(row.partner_type)
+    with st.form(f"review.{row.id}"):
+        st.subheader("Your decision")
+        confirmed = [c for c in decision.to_review if st.checkbox(
+            f"I have checked **{titles[c]}**: {decision.criterion(c).message}", key=f"review.{row.id}.{c}")]
+        tier = st.selectbox("Tier", tiers, key=f"review.{row.id}.tier") if tiers and "Approve" in shown else None
+        reason = st.text_area("Reason (required to reject, request information or override)",
+                              key=f"review.{row.id}.reason")
+        pressed = [label for label, column in zip(shown, st.columns(len(shown)))
+                   if column.form_submit_button(label, type="primary" if label == "Approve" else "secondary")]
+    if pressed:
+        act(row, pressed[0], account, reason, confirmed, tier)
+
+
+def _tiers(partner_type: str) -> list[str]:
+    """The plan's tiers for the type, its default first; an agency has none."""
+    plan = workspace().plan()
+    terms = {"direct_reseller": plan.direct_reseller, "distributor": plan.distributor}.get(partner_type)
+    return [terms.default_tier, *(t for t in terms.tiers if t != terms.default_tier)] if terms else []
+
+
+def act(row: ApplicationRow, label: str, account: Account, reason: str, confirmed: list[str],
+        tier: str | None) -> None:
+    action, override = BUTTONS[label]
+    try:
+        result = review(workspace(), row.id, action, by=account.username, reason=reason or None,
+                        confirm=confirmed, override=override, tier=tier)
+    except InputError as error:
+        show_input_error(error)
+        return
+    done = f"approved as partner {result['partner_id']}" if "partner_id" in result else humanize(result["state"]).lower()
+    flash(f"Application {row.id} ({row.company_name}): {done}.")
+    st.rerun()
+
+
+def audit_trail(row: ApplicationRow) -> None:
+    st.subheader("Audit trail")
+    entries = history(workspace(), row.id)
+    st.dataframe(pd.DataFrame([
+        {**{c: e[c] for c in TRAIL_COLUMNS},
+         "details": "; ".join(f"{k}: {v}" for k, v in e.items() if k not in TRAIL_COLUMNS and v not in ([], None))}
+        for e in entries]), hide_index=True)
+
+
+account = require(Role.manager)
+ws = workspace()
+st.title("Review an application")
+applications = list_applications(ws)
+if not applications:
+    st.info("No applications yet.")
+    st.stop()
+row = choose(applications)
+decision = latest_decision(ws, row.id)
+titles = {c.id: c.title for c in ws.rulebook.criteria(row.partner_type)}
+main, side = st.columns([3, 1], gap="large")
+with main:
+    summary(row, decision)
+    show_decision(decision, titles)
+    if row.state in OPEN_STATES:
+        actions(row, decision, titles, account)
+    audit_trail(row)
+with side:
+    territory(row)
