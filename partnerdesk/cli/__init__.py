@@ -13,10 +13,10 @@ import sys
 import traceback
 from decimal import Decimal
 
-from partnerdesk.cli import qualification_commands
+from partnerdesk.cli import qualification_commands, user_commands, settlement_commands
 from partnerdesk.errors import InputError
 
-AREAS = (qualification_commands,)
+AREAS = (qualification_commands, user_commands, settlement_commands)
 
 
 def iso_date(text: str) -> dt.date:
