@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -73,6 +74,12 @@ class Plan(_Terms):
     agency: AgencyTerms
     direct_reseller: TieredTerms
     distributor: DistributorTerms
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the terms (comments and layout aside) that a settled period was settled with."""
+        terms = self.model_dump_json(by_alias=True).encode()
+        return hashlib.sha256(terms).hexdigest()[:16]
 
 
 def load_plan(path: Path) -> tuple[Plan | None, list[RulesError]]:
