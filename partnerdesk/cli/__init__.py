@@ -13,10 +13,12 @@ import sys
 import traceback
 from decimal import Decimal
 
-from partnerdesk.cli import qualification_commands, user_commands, settlement_commands
+from sqlalchemy.exc import OperationalError
+
+from partnerdesk.cli import qualification_commands, user_commands
 from partnerdesk.errors import InputError
 
-AREAS = (qualification_commands, user_commands, settlement_commands)
+AREAS = (qualification_commands, user_commands)
 
 
 def iso_date(text: str) -> dt.date:
@@ -51,12 +53,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OperationalError as error:
+        print(f"partnerdesk: the database cannot be used: {error.orig or error}", file=sys.stderr)
+        return 1
     except Exception:
         traceback.print_exc()
         print("partnerdesk: internal error (details above)", file=sys.stderr)
         return 1
-    json.dump(result, sys.stdout, indent=2, default=_json_default)
-    sys.stdout.write("\n")
+    try:
+        json.dump(result, sys.stdout, indent=2, default=_json_default)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader (e.g. `head`) has gone; nothing more to say
     return 0
 
 

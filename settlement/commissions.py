@@ -1,0 +1,56 @@
+"""Commissions: agencies monthly on their customers' commissionable revenue, resellers and
+distributors quarterly by the band their commissionable performance reaches.
+
+The commissionable amount is the database's exact sum rounded half up to the cent; the
+commission is that amount times the rate, rounded half up, and never negative (a quarter of
+credits earns nothing rather than owing something).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from settlement.money import ZERO, Money, Rate, cents_of, to_cents
+from settlement.partners import Partner, tier_of
+from settlement.plan import Plan
+
+
+class AgencyCommission(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    partner_id: str
+    period: str
+    commissionable: Money
+    rate: Rate
+    commission: Money
+
+
+class QuarterlyCommission(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    partner_id: str
+    tier: str
+    commissionable: Money
+    rate: Rate
+    commission: Money
+
+
+def commission_on(commissionable: Decimal, rate: Decimal) -> Decimal:
+    return max(ZERO, to_cents(commissionable * rate))
+
+
+def agency_commission(partner_id: str, period: str, micros: int, rate: Decimal) -> AgencyCommission:
+    commissionable = cents_of(micros)
+    return AgencyCommission(partner_id=partner_id, period=period, commissionable=commissionable,
+                            rate=rate, commission=commission_on(commissionable, rate))
+
+
+def quarterly_commission(plan: Plan, partner: Partner, micros: int) -> QuarterlyCommission:
+    """The highest band the performance reaches sets the rate for the whole amount."""
+    tier_name, tier = tier_of(plan, partner)
+    commissionable = cents_of(micros)
+    rate = tier.band_for(commissionable).rate
+    return QuarterlyCommission(partner_id=partner.partner_id, tier=tier_name, commissionable=commissionable,
+                               rate=rate, commission=commission_on(commissionable, rate))

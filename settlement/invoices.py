@@ -1,0 +1,115 @@
+"""Monthly invoices (contract section 4): lines per customer and product, rounded to the cent.
+
+A line sums one customer's month of one product and rounds it half up to the cent; its
+discount is that gross times the rate, rounded half up; net = gross - discount. The invoice's
+figures are the sums of its lines, so they always add up on paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from enum import StrEnum
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from settlement.money import ZERO, Money, Rate, cents_of, to_cents
+from settlement.periods import Month
+
+VENDOR = "vendor"
+
+
+class LineSum(NamedTuple):
+    """The database's sum of one customer's usage of one product, billed to one partner."""
+
+    bill_to: str
+    customer_id: str
+    product: str
+    micros: int
+
+
+class InvoiceLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    customer_id: str
+    product: str
+    gross: Money
+    discount: Money
+    net: Money
+
+
+class Invoice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    invoice_id: str
+    issuer: str
+    bill_to: str
+    period: str
+    issued_on: dt.date
+    due_on: dt.date
+    gross: Money
+    discount: Money
+    total: Money
+    lines: list[InvoiceLine]
+    discount_rate: Rate = Field(exclude=True)
+    """Kept with the invoice for people to read; the contract's JSON does not carry it."""
+
+
+def invoice_id(month: Month, bill_to: str) -> str:
+    """Deterministic: a partner gets one invoice a month, always from the same issuer."""
+    return f"INV-{month.key}-{bill_to}"
+
+
+def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> InvoiceLine:
+    gross = cents_of(micros)
+    discount = to_cents(gross * rate)
+    return InvoiceLine(customer_id=customer_id, product=product, gross=gross, discount=discount,
+                       net=gross - discount)
+
+
+def build_invoice(issuer: str, bill_to: str, month: Month, rate: Decimal, payment_terms_days: int,
+                  sums: Iterable[LineSum]) -> Invoice:
+    """The invoice of one partner's month, issued the first day of the next month."""
+    lines = sorted((invoice_line(s.customer_id, s.product, s.micros, rate) for s in sums),
+                   key=lambda line: (line.customer_id, line.product))
+    issued_on = month.end
+    return Invoice(
+        invoice_id=invoice_id(month, bill_to), issuer=issuer, bill_to=bill_to, period=month.key,
+        issued_on=issued_on, due_on=issued_on + dt.timedelta(days=payment_terms_days),
+        gross=sum((line.gross for line in lines), ZERO),
+        discount=sum((line.discount for line in lines), ZERO),
+        total=sum((line.net for line in lines), ZERO),
+        lines=lines, discount_rate=rate,
+    )
+
+
+class PaymentStatus(StrEnum):
+    open = "open"
+    paid = "paid"
+    overdue = "overdue"
+
+
+class InvoiceBalance(BaseModel):
+    """An invoice's standing on a date: what was paid by then and what is still owed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    invoice_id: str
+    issuer: str
+    bill_to: str
+    period: str
+    issued_on: dt.date
+    due_on: dt.date
+    total: Money
+    paid: Money
+    balance: Money
+    status: PaymentStatus
+
+
+def payment_status(balance: Decimal, due_on: dt.date, as_of: dt.date) -> PaymentStatus:
+    """Paid once nothing is owed; overdue when something is still owed after the due date."""
+    if balance <= 0:
+        return PaymentStatus.paid
+    return PaymentStatus.overdue if as_of > due_on else PaymentStatus.open
