@@ -1,0 +1,103 @@
+"""Tables of settlement: customers' partners, billing lines, settled periods, invoices, payments.
+
+Billing amounts are integer micro-units and invoice figures integer cents (BigInteger), so
+both databases add them exactly. A settled period keeps the invoices and commissions it
+produced; its billing lines can no longer change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CustomerAssociation(SQLModel, table=True):
+    """From `associated_on` on (until the customer's next association) usage belongs to the partner."""
+
+    __tablename__ = "customer_association"
+    __table_args__ = (UniqueConstraint("customer_id", "associated_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: str = Field(max_length=64)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    associated_on: dt.date
+
+
+class UsageLine(SQLModel, table=True):
+    """A billing line as the vendor's billing system sent it."""
+
+    __tablename__ = "usage_line"
+    __table_args__ = (Index("ix_usage_line_customer_date", "customer_id", "usage_date"),)
+
+    line_id: str = Field(primary_key=True, max_length=128)
+    customer_id: str = Field(max_length=64)
+    product: str = Field(max_length=64)
+    usage_date: dt.date = Field(index=True)
+    amount_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+    commissionable: bool = True
+
+
+class Settlement(SQLModel, table=True):
+    """A closed period ('2026-07' or '2026-Q3') and the plan it was settled with."""
+
+    __tablename__ = "settlement"
+
+    period: str = Field(primary_key=True, max_length=7)
+    kind: str = Field(max_length=8)
+    plan_version: str = Field(max_length=80)
+    plan_fingerprint: str = Field(max_length=16)
+    settled_at: dt.datetime
+
+
+class InvoiceRow(SQLModel, table=True):
+    __tablename__ = "invoice"
+
+    invoice_id: str = Field(primary_key=True, max_length=64)
+    period: str = Field(foreign_key="settlement.period", index=True, max_length=7)
+    issuer_id: int | None = Field(default=None, foreign_key="partner.id")
+    bill_to_id: int = Field(foreign_key="partner.id", index=True)
+    issued_on: dt.date
+    due_on: dt.date
+    discount_rate: str = Field(max_length=32)
+    gross_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class InvoiceLineRow(SQLModel, table=True):
+    __tablename__ = "invoice_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: str = Field(foreign_key="invoice.invoice_id", index=True, max_length=64)
+    customer_id: str = Field(max_length=64)
+    product: str = Field(max_length=64)
+    gross_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    discount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    net_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class CommissionRow(SQLModel, table=True):
+    """An agency's monthly or a reseller's or distributor's quarterly commission."""
+
+    __tablename__ = "commission"
+    __table_args__ = (UniqueConstraint("period", "partner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(foreign_key="settlement.period", max_length=7)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    tier: str | None = Field(default=None, max_length=64)
+    commissionable_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    rate: str = Field(max_length=32)
+    commission_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PaymentRow(SQLModel, table=True):
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: str = Field(foreign_key="invoice.invoice_id", index=True, max_length=64)
+    paid_on: dt.date
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    recorded_at: dt.datetime
