@@ -29,7 +29,8 @@ def test_the_form_shows_each_validation_message_under_its_field(app_url):
 def test_the_pre_check_shows_every_partner_type_criterion_by_criterion(app_url):
     at = sign_in(app_url, "applicant")
     fill_application(at, "apply", a_passing(acp_certificates=LASTING[:2], tier2_resellers_managed=0))
-    assert [t.label for t in at.tabs] == ["Agency: eligible", "Direct reseller: eligible", "Distributor: 2 to fix"]
+    assert [t.label for t in at.tabs] == [
+        "Direct reseller (your choice): eligible", "Agency: eligible", "Distributor: 2 to fix"]
     page = texts(at)
     assert "**ACP certificates** (pass): 2 valid ACP certificates; at least 2 required" in page
     assert "**ACP certificates** (fail): 2 valid ACP certificates; at least 4 required (2 more needed)" in page
@@ -41,10 +42,10 @@ def test_the_pre_check_shows_every_partner_type_criterion_by_criterion(app_url):
 def test_the_pre_check_follows_the_form_as_it_changes(app_url):
     at = sign_in(app_url, "applicant")
     fill_application(at, "apply", a_passing(dedicated_staff={"sales": 1, "tech": 0, "ops": 0}))
-    assert at.tabs[1].label == "Direct reseller: 1 to fix"
+    assert at.tabs[0].label == "Direct reseller (your choice): 1 to fix"
     assert "at least 2 required (1 more needed)" in texts(at)
     fill_application(at, "apply", {"dedicated_staff": {"tech": 1}})
-    assert at.tabs[1].label == "Direct reseller: eligible"
+    assert at.tabs[0].label == "Direct reseller (your choice): eligible"
 
 
 def test_a_submission_reaches_the_managers_queue(app_url, app_workspace):

@@ -204,8 +204,9 @@ def show_precheck(ws: Workspace, data: dict, as_of: dt.date) -> None:
     if "territory" not in data:
         st.info("Choose a territory to see which partner types you qualify for.")
         return
+    chosen = PartnerType(data["partner_type"])
     decisions = {}
-    for partner_type in PartnerType:
+    for partner_type in [chosen, *(t for t in PartnerType if t is not chosen)]:
         try:
             decisions[partner_type] = qualify(ws, {**PRECHECK_STAND_INS, **data, "partner_type": partner_type.value},
                                               as_of)
@@ -213,15 +214,15 @@ def show_precheck(ws: Workspace, data: dict, as_of: dt.date) -> None:
             st.warning(f"Fix the form to see the pre-check: {error}")
             return
     titles = {t: {c.id: c.title for c in ws.rulebook.criteria(t)} for t in PartnerType}
-    tabs = st.tabs([_tab_label(t, d) for t, d in decisions.items()])
+    tabs = st.tabs([_tab_label(t, d, t is chosen) for t, d in decisions.items()])
     for tab, (partner_type, decision) in zip(tabs, decisions.items()):
         with tab:
             _criteria(decision, titles[partner_type])
 
 
-def _tab_label(partner_type: PartnerType, decision: Decision) -> str:
+def _tab_label(partner_type: PartnerType, decision: Decision, chosen: bool) -> str:
     outcome = "eligible" if decision.eligible else f"{len(decision.failed)} to fix"
-    return f"{humanize(partner_type.value)}: {outcome}"
+    return f"{humanize(partner_type.value)}{' (your choice)' if chosen else ''}: {outcome}"
 
 
 def _criteria(decision: Decision, titles: dict[str, str]) -> None:
@@ -241,6 +242,6 @@ def show_decision(decision: Decision, titles: dict[str, str]) -> None:
     """A stored decision, criterion by criterion, as a table."""
     st.dataframe(
         pd.DataFrame([{"criterion": titles.get(c.id, c.id), "status": STATUS_WORDS[c.status.value],
-                       "actual": "" if c.actual is None else str(c.actual), "required": c.required,
-                       "message": c.message} for c in decision.criteria]),
+                       "message": c.message, "required": c.required,
+                       "actual": "" if c.actual is None else str(c.actual)} for c in decision.criteria]),
         hide_index=True)

@@ -16,7 +16,8 @@ def overview(rows: list[ApplicationRow]) -> None:
     st.dataframe(pd.DataFrame([
         {"id": r.id, "company": r.company_name, "partner type": humanize(r.partner_type),
          "territory": r.territory, "state": humanize(r.state), "eligible": r.eligible,
-         "submitted": r.created_at, "last change": r.updated_at} for r in rows]), hide_index=True)
+         "submitted": f"{r.created_at:%Y-%m-%d}", "last change": f"{r.updated_at:%Y-%m-%d %H:%M}"}
+        for r in rows]), hide_index=True)
 
 
 def request_for_information(row: ApplicationRow, actor: str) -> None:

@@ -21,7 +21,7 @@ def counts(rows: list[ApplicationRow]) -> None:
         column.metric(humanize(state), per_state[state])
     chart = pd.DataFrame({"state": [humanize(s) for s in STATES], "applications": [per_state[s] for s in STATES]})
     st.altair_chart(alt.Chart(chart).mark_bar().encode(
-        x=alt.X("applications:Q", title="applications"), y=alt.Y("state:N", sort=None, title=None),
+        x=alt.X("applications:Q", title="applications", axis=alt.Axis(tickMinStep=1, format="d")), y=alt.Y("state:N", sort=None, title=None),
         color=alt.Color("state:N", legend=None)).properties(height=160))
 
 
@@ -39,7 +39,7 @@ def filters(rows: list[ApplicationRow]) -> dict[str, str | None]:
 
 def queue_table(rows: list[ApplicationRow]) -> None:
     st.dataframe(pd.DataFrame([
-        {"id": r.id, "submitted": r.created_at, "company": r.company_name,
+        {"id": r.id, "submitted": f"{r.created_at:%Y-%m-%d %H:%M}", "company": r.company_name,
          "partner type": humanize(r.partner_type), "territory": r.territory, "state": humanize(r.state),
          "eligible": r.eligible, "submitted by": r.submitted_by} for r in rows]), hide_index=True)
 

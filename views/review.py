@@ -34,8 +34,8 @@ def choose(rows: list[ApplicationRow]) -> ApplicationRow:
 
 def summary(row: ApplicationRow, decision: Decision) -> None:
     st.header(row.company_name)
-    st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**, {humanize(row.state).lower()}; "
-                f"submitted {row.created_at:%Y-%m-%d} by {row.submitted_by or 'the command line'}.")
+    st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**: {humanize(row.state).lower()}. "
+                f"Applied on {row.created_at:%Y-%m-%d} by {row.submitted_by or 'the command line'}.")
     eligible = "eligible" if decision.eligible else f"not eligible (failed: {', '.join(decision.failed)})"
     also = ", ".join(humanize(t.value) for t in decision.qualifies_as) or "no other type"
     st.markdown(f"Decided {eligible} on {decision.as_of} under rules {decision.rules_version}; "
@@ -48,7 +48,7 @@ def territory(row: ApplicationRow) -> None:
     ws = workspace()
     distributors = partners(ws, partner_type="distributor", territory=row.territory)
     st.subheader(f"Territory {row.territory}")
-    st.metric("Approved distributors / distributor cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
+    st.metric("Distributors / cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
     for partner in distributors:
         st.markdown(f"- {partner_key(partner.id)} {partner.name} ({partner.tier}, since {partner.approved_on})")
 
