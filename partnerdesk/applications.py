@@ -75,14 +75,17 @@ def qualify(ws: Workspace, data: Any, as_of: dt.date) -> Decision:
         return decide(application, situation(session, application, as_of), rulebook)
 
 
-def _store_decision(session: Session, row: ApplicationRow, decision: Decision, actor: str,
-                    at: dt.datetime, action: str) -> None:
+def record_decision(session: Session, row: ApplicationRow, decision: Decision, circumstances: Circumstances,
+                    rulebook: Rulebook, at: dt.datetime) -> None:
+    """Store a decision with what it was made from, so it can be replayed: the rule files are
+    kept by version and the situation (approved distributors) goes into the audit entry."""
+    records.keep_rules(session, rulebook.version, rulebook.sources, at)
     session.add(DecisionRow(application_id=row.id, as_of=decision.as_of,
                             rules_version=decision.rules_version, eligible=decision.eligible,
                             document=decision.model_dump_json(), created_at=at))
-    records.audit(session, row.id, action, actor, at, rules_version=decision.rules_version,
-                  as_of=decision.as_of.isoformat(), eligible=decision.eligible,
-                  failed=decision.failed, to_review=decision.to_review)
+    records.audit(session, row.id, "evaluated", "partnerdesk", at, rules_version=decision.rules_version,
+                  as_of=decision.as_of.isoformat(), eligible=decision.eligible, failed=decision.failed,
+                  to_review=decision.to_review, approved_distributors=circumstances.approved_distributors)
 
 
 def _refuse_duplicate(session: Session, application: Application, own_id: int | None = None) -> None:
@@ -106,7 +109,8 @@ def submit(ws: Workspace, data: Any, as_of: dt.date, submitted_by: str | None = 
     with transaction(ws.engine) as session:
         records.ensure_territory(session, application.territory)
         _refuse_duplicate(session, application)
-        decision = decide(application, situation(session, application, as_of), rulebook)
+        circumstances = situation(session, application, as_of)
+        decision = decide(application, circumstances, rulebook)
         row = ApplicationRow(
             partner_type=application.partner_type.value, company_name=application.company_name,
             territory=application.territory, registration_key=application.registration_key,
@@ -116,7 +120,7 @@ def submit(ws: Workspace, data: Any, as_of: dt.date, submitted_by: str | None = 
         session.add(row)
         session.flush()
         records.audit(session, row.id, "submitted", submitted_by or APPLICANT, at)
-        _store_decision(session, row, decision, "partnerdesk", at, "evaluated")
+        record_decision(session, row, decision, circumstances, rulebook, at)
         return row.id, decision
 
 
@@ -144,13 +148,14 @@ def update(ws: Workspace, application_id: int, data: Any, as_of: dt.date,
                              f"apply anew for another partner type")
         records.ensure_territory(session, application.territory)
         _refuse_duplicate(session, application, own_id=row.id)
-        decision = decide(application, situation(session, application, as_of), rulebook)
+        circumstances = situation(session, application, as_of)
+        decision = decide(application, circumstances, rulebook)
         row.company_name, row.territory = application.company_name, application.territory
         row.registration_key, row.state = application.registration_key, "submitted"
         row.eligible, row.document, row.updated_at = decision.eligible, json.dumps(application.as_json()), at
         session.add(row)
         records.audit(session, row.id, "updated", actor or row.submitted_by or APPLICANT, at)
-        _store_decision(session, row, decision, "partnerdesk", at, "evaluated")
+        record_decision(session, row, decision, circumstances, rulebook, at)
         return decision
 
 

@@ -13,7 +13,14 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from partnerdesk.applications import load_row, now, situation, stored_application, stored_decision
+from partnerdesk.applications import (
+    load_row,
+    now,
+    record_decision,
+    situation,
+    stored_application,
+    stored_decision,
+)
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from qualification.application import PartnerType
@@ -22,7 +29,7 @@ from qualification.decision import Decision, Status
 from settlement.plan import Plan
 from storage import records
 from storage.db import transaction
-from storage.tables import ApplicationRow, DecisionRow, PartnerRow
+from storage.tables import ApplicationRow, PartnerRow
 
 TERRITORY_CAP = "territory_cap"
 
@@ -88,14 +95,10 @@ def _approve(session: Session, row: ApplicationRow, ws: Workspace, plan: Plan, b
         records.lock_territory(session, row.territory)
     earlier = stored_decision(session, row.id)
     rulebook = ws.rulebook
-    decision = decide(application, situation(session, application, earlier.as_of), rulebook)
+    circumstances = situation(session, application, earlier.as_of)
+    decision = decide(application, circumstances, rulebook)
     if decision != earlier:
-        session.add(DecisionRow(application_id=row.id, as_of=decision.as_of,
-                                rules_version=decision.rules_version, eligible=decision.eligible,
-                                document=decision.model_dump_json(), created_at=at))
-        records.audit(session, row.id, "evaluated", "partnerdesk", at, rules_version=decision.rules_version,
-                      as_of=decision.as_of.isoformat(), eligible=decision.eligible,
-                      failed=decision.failed, to_review=decision.to_review)
+        record_decision(session, row, decision, circumstances, rulebook, at)
     unconfirmed = _check_approval(row.id, decision, confirmed, override, reason)
     partner = PartnerRow(partner_type=row.partner_type, name=row.company_name, territory=row.territory,
                          tier=_tier_for(plan, row.partner_type, tier), application_id=row.id,

@@ -1,25 +1,27 @@
-"""Rule files as a product: check a directory, and see what a draft would change.
+"""Rule files as a product: check a directory, see what a draft would change, replay a decision.
 
 `impact` re-decides every open application under the draft beside the rules in force, with
 the same decision date and the same approved distributors, and reports only those whose
-eligibility or criterion statuses differ. It writes nothing.
+eligibility or criterion statuses differ. `replay` re-decides an application's latest
+decision from the rule files kept for its version. Neither writes anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from partnerdesk.applications import stored_application
+from partnerdesk.applications import load_row, stored_application, stored_decision
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace, rulebook_from
-from qualification.decide import evaluate
+from qualification.decide import decide, evaluate
 from qualification.decision import CriterionResult, Status
 from qualification.facts import Circumstances, extract_facts
-from qualification.rulebook import Rulebook, load_rulebook
+from qualification.rulebook import Rulebook, load_rulebook, rulebook_from_sources
 from settlement.plan import PLAN_FILE, load_plan
 from storage import records
 from storage.tables import ApplicationRow
@@ -86,3 +88,23 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
             progress(done, len(rows))
     return {"as_of": as_of.isoformat(), "current_rules_version": current.version,
             "draft_rules_version": draft.version, "open_applications": len(rows), "changed": changed}
+
+
+def replay(ws: Workspace, application_id: int) -> dict:
+    """The application's latest decision made again from its kept rule files and situation."""
+    with Session(ws.engine) as session:
+        row = load_row(session, application_id)
+        stored = stored_decision(session, application_id)
+        sources = records.kept_rules(session, stored.rules_version)
+        evaluations = [e for e in records.audit_trail(session, application_id) if e.action == "evaluated"]
+    if sources is None:
+        raise InputError(f"application {application_id}: the rule files of {stored.rules_version} were not kept")
+    rulebook, errors = rulebook_from_sources(sources)
+    if errors:
+        raise InputError(f"application {application_id}: kept rules do not load: {errors[0]}")
+    approved = json.loads(evaluations[-1].details).get("approved_distributors", 0)
+    situation = Circumstances(as_of=stored.as_of, approved_distributors=approved)
+    replayed = decide(stored_application(row), situation, rulebook)
+    return {"application_id": application_id, "rules_version": rulebook.version,
+            "as_of": stored.as_of.isoformat(), "approved_distributors": approved,
+            "reproduced": replayed == stored, "decision": replayed.model_dump(mode="json")}

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from qualification.application import PartnerType
 from qualification.facts import FACTS, FactKind
-from qualification.rulefiles import RulesError, load_file
+from qualification.rulefiles import RulesError, parse_text
 
 RULESET_FILE = "ruleset.yaml"
 TERRITORIES_FILE = "territories.yaml"
@@ -194,6 +194,7 @@ class RegistrationFormats(_Data):
 
 class Rulebook(_Data):
     version: str
+    sources: dict[str, str]
     partner_types: dict[PartnerType, PartnerTypeRules]
     territories: TerritoryCaps
     currencies: UsdRates
@@ -226,16 +227,27 @@ def _check_template(template: str) -> None:
         raise ValueError(f"message {template!r} uses unknown placeholder(s) {sorted(unknown)}")
 
 
-def rules_version(rules_dir: Path, declared: str) -> str:
-    """The declared version plus a short hash of every qualification file's exact bytes."""
+def rules_version(sources: dict[str, str], declared: str) -> str:
+    """The declared version plus a short hash of every qualification file's exact text."""
     digest = hashlib.sha256()
     for name in QUALIFICATION_FILES:
-        digest.update(name.encode() + b"\0" + (rules_dir / name).read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + sources[name].encode("utf-8") + b"\0")
     return f"{declared}+{digest.hexdigest()[:8]}"
+
+
+def read_sources(rules_dir: Path) -> dict[str, str]:
+    """The text of each qualification file present in a directory."""
+    return {name: (rules_dir / name).read_bytes().decode("utf-8", errors="replace")
+            for name in QUALIFICATION_FILES if (rules_dir / name).is_file()}
 
 
 def load_rulebook(rules_dir: Path) -> tuple[Rulebook | None, list[RulesError]]:
     """All qualification files of a directory, or every problem found in them."""
+    return rulebook_from_sources(read_sources(rules_dir))
+
+
+def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, list[RulesError]]:
+    """A rulebook from the texts of its files (a directory, or a snapshot kept for replay)."""
     errors: list[RulesError] = []
     parts: dict[str, Any] = {}
     models: dict[str, type[BaseModel]] = {
@@ -246,11 +258,14 @@ def load_rulebook(rules_dir: Path) -> tuple[Rulebook | None, list[RulesError]]:
         **{f"{t.value}.yaml": PartnerTypeRules for t in PartnerType},
     }
     for name, model in models.items():
-        parsed, problems = load_file(rules_dir / name, model)
+        if name not in sources:
+            errors.append(RulesError(name, None, "file is missing"))
+            continue
+        parsed, problems = parse_text(name, sources[name], model)
         errors.extend(problems)
         parts[name] = parsed
     for partner_type in PartnerType:
-        parsed = parts[f"{partner_type.value}.yaml"]
+        parsed = parts.get(f"{partner_type.value}.yaml")
         if parsed is not None and parsed.partner_type is not partner_type:
             errors.append(RulesError(f"{partner_type.value}.yaml", 1,
                                      f"partner_type is {parsed.partner_type.value!r}, "
@@ -258,10 +273,10 @@ def load_rulebook(rules_dir: Path) -> tuple[Rulebook | None, list[RulesError]]:
     if errors:
         return None, errors
     return Rulebook(
-        version=rules_version(rules_dir, parts[RULESET_FILE].version),
+        version=rules_version(sources, parts[RULESET_FILE].version),
+        sources={name: sources[name] for name in QUALIFICATION_FILES},
         partner_types={t: parts[f"{t.value}.yaml"] for t in PartnerType},
         territories=parts[TERRITORIES_FILE],
         currencies=parts[CURRENCIES_FILE],
         registration=parts[REGISTRATION_FILE],
     ), []
-

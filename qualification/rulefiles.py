@@ -71,10 +71,13 @@ def _criterion_id(data: Any, loc: tuple[Any, ...]) -> str | None:
 
 def load_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[RulesError]]:
     """Parse and validate one YAML file; every problem comes back with its line."""
-    name = path.name
     if not path.is_file():
-        return None, [RulesError(name, None, "file is missing")]
-    text = path.read_text(encoding="utf-8")
+        return None, [RulesError(path.name, None, "file is missing")]
+    return parse_text(path.name, path.read_bytes().decode("utf-8", errors="replace"), model)
+
+
+def parse_text(name: str, text: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[RulesError]]:
+    """Parse and validate the text of a rule file called `name`."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=_DecimalLoader)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, TerritoryLock
+from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, RulesSnapshot, TerritoryLock
 
 OPEN_STATES = ("submitted", "info_requested")
 PARTNER_PREFIX = "P-"
@@ -27,11 +27,26 @@ def parse_partner_key(text: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def ensure_territory(session: Session, code: str) -> None:
-    """Create the territory's lock row if it is not there (never fails on a race)."""
+def _insert_ignoring_duplicates(session: Session, table, **values) -> None:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(TerritoryLock).values(code=code).on_conflict_do_nothing())
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+
+
+def keep_rules(session: Session, version: str, sources: dict[str, str], at: dt.datetime) -> None:
+    """Keep the rule files of a version once, so its decisions can be replayed after the files change."""
+    _insert_ignoring_duplicates(session, RulesSnapshot, version=version,
+                                sources=json.dumps(sources, sort_keys=True), created_at=at)
+
+
+def kept_rules(session: Session, version: str) -> dict[str, str] | None:
+    snapshot = session.get(RulesSnapshot, version)
+    return json.loads(snapshot.sources) if snapshot else None
+
+
+def ensure_territory(session: Session, code: str) -> None:
+    """Create the territory's lock row if it is not there (never fails on a race)."""
+    _insert_ignoring_duplicates(session, TerritoryLock, code=code)
 
 
 def lock_territory(session: Session, code: str) -> None:

@@ -91,3 +91,13 @@ class UserRow(SQLModel, table=True):
     role: str = Field(max_length=16)
     display_name: str = Field(default="", max_length=200)
     created_at: dt.datetime
+
+
+class RulesSnapshot(SQLModel, table=True):
+    """The exact rule files of each rules version a decision was made with, to replay it later."""
+
+    __tablename__ = "rules_snapshot"
+
+    version: str = Field(primary_key=True, max_length=80)
+    sources: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime

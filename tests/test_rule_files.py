@@ -10,6 +10,9 @@ from conftest import RULES_DIR, write_json
 from factories import AS_OF, SG_UENS, application
 from partnerdesk import applications
 from partnerdesk.review import Action, review
+from partnerdesk.rules import replay
+from partnerdesk.settings import Settings
+from partnerdesk.workspace import Workspace
 
 
 @pytest.fixture
@@ -116,3 +119,15 @@ def test_rules_impact_of_a_broken_draft_exits_2(sqlite_cli, draft):
     replace(draft / "agency.yaml", "op: \">\"", "op: \"~\"")
     result = sqlite_cli("rules", "impact", draft)
     assert result.code == 2 and "agency.yaml" in result.stderr
+
+
+def test_a_decision_replays_from_its_kept_rules_after_the_files_change(workspace, database_url, draft):
+    three = [{"id": f"A{i}", "holder": "x", "expires_on": "2027-01-01"} for i in range(3)]
+    application_id, decision = applications.submit(
+        workspace, application("distributor", acp_certificates=three), AS_OF)
+    replace(draft / "distributor.yaml", "value: 4\n", "value: 3\n")
+    under_draft = Workspace.open(Settings(database_url=database_url, rules_dir=draft))
+    replayed = replay(under_draft, application_id)
+    assert replayed["reproduced"] is True
+    assert replayed["rules_version"] == decision.rules_version != under_draft.rulebook.version
+    assert replayed["decision"]["failed"] == ["acp_certificates"]

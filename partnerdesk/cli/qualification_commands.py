@@ -48,6 +48,10 @@ def _history(args):
     return applications.history(Workspace.open(), args.id)
 
 
+def _replay(args):
+    return rules.replay(Workspace.open(), args.id)
+
+
 def _rules_check(args):
     from partnerdesk.settings import get_settings
     return rules.check(args.dir or get_settings().rules_dir)
@@ -93,6 +97,10 @@ def register(commands) -> None:
     hist = commands.add_parser("history", help="an application's audit trail, oldest first")
     hist.add_argument("id", type=_application_id)
     hist.set_defaults(handler=_history)
+
+    replay = commands.add_parser("replay", help="make an application's latest decision again from its kept rules")
+    replay.add_argument("id", type=_application_id)
+    replay.set_defaults(handler=_replay)
 
     rules_cmd = commands.add_parser("rules", help="check rule files or see a draft's impact")
     rules_sub = rules_cmd.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
