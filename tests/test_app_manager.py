@@ -7,6 +7,7 @@ from factories import AS_OF, SG_UENS, application
 from partnerdesk.applications import history, list_applications, submit
 from partnerdesk.review import Action, review
 
+DR_REVIEW = ["industry_capability", "customer_operations"]
 LASTING = [{"id": f"ACP-00{i}", "holder": "Jane Tan", "expires_on": "2099-06-30"} for i in range(1, 5)]
 
 
@@ -59,7 +60,7 @@ def test_opening_an_application_from_the_queue_shows_its_review_page(app_url, ap
     second = apply(app_workspace, company_name="Second Cloud", number=1)
     at = sign_in(app_url, "manager")
     at.selectbox(key="queue.open").set_value(second)
-    press(at, "Open")
+    press(at, "Review this application")
     assert at.title[0].value == "Review an application"
     assert at.header[0].value == "Second Cloud"
 
@@ -139,4 +140,15 @@ def test_the_partners_page_lists_distributors_with_their_tier2_resellers(app_url
     review(app_workspace, application_id, Action.approve, by="maria", confirm=["growth_resources"])
     at = open_page(sign_in(app_url, "manager"), "partners")
     assert partner_names(at) == ["Harbour Distribution"]
-    assert at.expander[0].label == "P-1 Harbour Distribution: 0 tier-2 resellers"
+    assert at.subheader[0].value == "P-1 Harbour Distribution"
+    assert "**0 tier-2 resellers**" in texts(at)
+
+
+def test_finding_a_partner_by_name(app_url, app_workspace):
+    for number, name in enumerate(["Harbour Distribution", "Lion City Cloud"]):
+        application_id = apply(app_workspace, company_name=name, number=number)
+        review(app_workspace, application_id, Action.approve, by="maria", confirm=DR_REVIEW)
+    at = open_page(sign_in(app_url, "manager"), "partners")
+    at.text_input(key="partners.search").input("lion").run()
+    assert partner_names(at) == ["Lion City Cloud"]
+    assert at.subheader[0].value == "P-2 Lion City Cloud"

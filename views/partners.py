@@ -21,17 +21,20 @@ def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:
 def by_type_and_tier(rows: list[PartnerRow]) -> None:
     table = partner_table(rows).fillna({"tier": "(none)"})
     st.altair_chart(alt.Chart(table).mark_bar().encode(
-        x=alt.X("count():Q", title="partners"), y=alt.Y("type:N", title=None),
-        color=alt.Color("tier:N", title="tier")).properties(height=140))
+        x=alt.X("count():Q", title="partners", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("type:N", title=None), color=alt.Color("tier:N", title="tier")).properties(height=140))
 
 
-def tier2_resellers(distributor: PartnerRow, rows: list[PartnerRow]) -> None:
-    resellers = [p for p in rows if p.parent_id == distributor.id]
-    with st.expander(f"{partner_key(distributor.id)} {distributor.name}: {len(resellers)} tier-2 resellers"):
+def details(partner: PartnerRow, everyone: list[PartnerRow]) -> None:
+    st.subheader(f"{partner_key(partner.id)} {partner.name}")
+    tier = f", tier {partner.tier}" if partner.tier else ""
+    st.markdown(f"{humanize(partner.partner_type)} in {partner.territory}{tier}; approved on "
+                f"{partner.approved_on} from application {partner.application_id}.")
+    if partner.partner_type == "distributor":
+        resellers = [p for p in everyone if p.parent_id == partner.id]
+        st.markdown(f"**{len(resellers)} tier-2 resellers**")
         if resellers:
             st.dataframe(partner_table(resellers), hide_index=True)
-        else:
-            st.caption("No tier-2 resellers registered yet.")
 
 
 require(Role.manager)
@@ -43,8 +46,11 @@ if not everyone:
 direct = [p for p in everyone if p.parent_id is None]
 by_type_and_tier(direct)
 search = st.text_input("Find a partner", key="partners.search", placeholder="name or P-number")
-shown = [p for p in direct if search.lower() in f"{partner_key(p.id)} {p.name}".lower()]
-st.dataframe(partner_table(shown), hide_index=True)
-st.subheader("Distributors and their tier-2 resellers")
-for distributor in (p for p in shown if p.partner_type == "distributor"):
-    tier2_resellers(distributor, everyone)
+shown = [p for p in direct if search.strip().lower() in f"{partner_key(p.id)} {p.name}".lower()]
+st.caption(f"{len(shown)} of {len(direct)} partners.")
+if shown:
+    st.dataframe(partner_table(shown), hide_index=True)
+    by_key = {p.id: p for p in shown}
+    chosen = st.selectbox("Partner", list(by_key), key="partners.chosen",
+                          format_func=lambda i: f"{partner_key(i)} {by_key[i].name}")
+    details(by_key[chosen], everyone)

@@ -47,7 +47,7 @@ def queue_table(rows: list[ApplicationRow]) -> None:
 def open_application(rows: list[ApplicationRow]) -> None:
     chosen = st.selectbox("Application to review", [r.id for r in rows], key="queue.open",
                           format_func={r.id: f"{r.id}: {r.company_name}" for r in rows}.get)
-    if st.button("Open", type="primary", key="queue.open_button"):
+    if st.button("Review this application", type="primary", key="queue.open_button"):
         st.session_state[REVIEW_ID] = chosen
         st.switch_page("views/review.py")
 
