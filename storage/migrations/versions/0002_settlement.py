@@ -37,7 +37,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('line_id')
     )
     with op.batch_alter_table('usage_line', schema=None) as batch_op:
-        batch_op.create_index('ix_usage_line_customer_date', ['customer_id', 'usage_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_usage_line_usage_date'), ['usage_date'], unique=False)
 
     op.create_table('commission',
@@ -138,7 +137,6 @@ def downgrade() -> None:
     op.drop_table('commission')
     with op.batch_alter_table('usage_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_usage_line_usage_date'))
-        batch_op.drop_index('ix_usage_line_customer_date')
 
     op.drop_table('usage_line')
     op.drop_table('settlement')
