@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from sqlalchemy.exc import OperationalError
 
-from partnerdesk.cli import qualification_commands, user_commands
+from partnerdesk.cli import qualification_commands, user_commands, settlement_commands
 from partnerdesk.errors import InputError
 
-AREAS = (qualification_commands, user_commands)
+AREAS = (qualification_commands, user_commands, settlement_commands)
 
 
 def iso_date(text: str) -> dt.date:

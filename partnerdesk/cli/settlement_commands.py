@@ -1,0 +1,109 @@
+"""Commands of settlement: tier2, customers, usage, settle, whatif, payments, invoices, demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from partnerdesk import demo, imports, payments, settling, tier2, whatif
+from partnerdesk.workspace import Workspace
+
+
+def _progress(path: Path):
+    def report(rows_read: int) -> None:
+        print(f"{path}: {rows_read:,} rows read", file=sys.stderr, flush=True)
+    return report
+
+
+def _plan(ws: Workspace, args: argparse.Namespace):
+    return ws.plan(args.plan) if args.plan else None
+
+
+def _tier2_add(args):
+    return {"partner_id": tier2.add_tier2(Workspace.open(), args.distributor, args.name, args.discount)}
+
+
+def _customers_import(args):
+    return imports.import_customers(Workspace.open(), args.file, _progress(args.file)).model_dump(mode="json")
+
+
+def _usage_import(args):
+    return imports.import_usage(Workspace.open(), args.file, _progress(args.file)).model_dump(mode="json")
+
+
+def _settle_month(args):
+    ws = Workspace.open()
+    return settling.settle_month(ws, args.month, _plan(ws, args)).model_dump(mode="json")
+
+
+def _settle_quarter(args):
+    ws = Workspace.open()
+    return settling.settle_quarter(ws, args.quarter, _plan(ws, args)).model_dump(mode="json")
+
+
+def _whatif(args):
+    return whatif.what_if_file(Workspace.open(), args.quarter, args.plan).model_dump(mode="json")
+
+
+def _payments_import(args):
+    return payments.import_payments(Workspace.open(), args.file).model_dump(mode="json")
+
+
+def _invoices(args):
+    as_of = args.as_of or dt.date.today()
+    return payments.invoice_balances(Workspace.open(), as_of, args.status).model_dump(mode="json")
+
+
+def _demo(args):
+    return demo.load_demo(Workspace.open(), as_of=args.as_of or dt.date.today()).model_dump(mode="json")
+
+
+def _import_command(parent, name: str, handler, what: str) -> None:
+    command = parent.add_parser(name, help=f"import {what}")
+    sub = command.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+    run = sub.add_parser("import", help=f"import {what} from a CSV file (all or nothing)")
+    run.add_argument("file", type=Path)
+    run.set_defaults(handler=handler)
+
+
+def register(commands) -> None:
+    from partnerdesk.cli import iso_date
+
+    t2 = commands.add_parser("tier2", help="tier-2 resellers under a distributor")
+    t2_sub = t2.add_subparsers(dest="tier2_command", required=True, metavar="COMMAND")
+    add = t2_sub.add_parser("add", help="register a tier-2 reseller under a distributor")
+    add.add_argument("--distributor", required=True, metavar="PARTNER_ID")
+    add.add_argument("--name", required=True)
+    add.add_argument("--discount", metavar="RATE", help="its own discount rate (default: the plan's)")
+    add.set_defaults(handler=_tier2_add)
+
+    _import_command(commands, "customers", _customers_import, "customers' partners (customer_id,partner_id,associated_on)")
+    _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
+    _import_command(commands, "payments", _payments_import, "payments of invoices (invoice_id,paid_on,amount)")
+
+    settle = commands.add_parser("settle", help="settle a month or a quarter")
+    settle_sub = settle.add_subparsers(dest="settle_command", required=True, metavar="PERIOD")
+    month = settle_sub.add_parser("month", help="monthly invoices and agency commissions")
+    month.add_argument("month", metavar="YYYY-MM")
+    month.add_argument("--plan", type=Path, metavar="FILE")
+    month.set_defaults(handler=_settle_month)
+    quarter = settle_sub.add_parser("quarter", help="quarterly commissions of resellers and distributors")
+    quarter.add_argument("quarter", metavar="YYYY-Qn")
+    quarter.add_argument("--plan", type=Path, metavar="FILE")
+    quarter.set_defaults(handler=_settle_quarter)
+
+    what = commands.add_parser("whatif", help="a quarter's commissions under another plan; writes nothing")
+    what.add_argument("--plan", type=Path, required=True, metavar="FILE")
+    what.add_argument("--quarter", required=True, metavar="YYYY-Qn")
+    what.set_defaults(handler=_whatif)
+
+    invoices = commands.add_parser("invoices", help="invoices with their payment status")
+    invoices.add_argument("--status", choices=["open", "paid", "overdue"])
+    invoices.add_argument("--as-of", type=iso_date)
+    invoices.set_defaults(handler=_invoices)
+
+    load = commands.add_parser("demo", help="load a realistic demo data set into an empty database")
+    load.add_argument("--as-of", type=iso_date, help="the demo's 'today' (default: today)")
+    load.set_defaults(handler=_demo)

@@ -1,0 +1,164 @@
+"""Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
+
+Each import runs in ONE transaction: rows are checked and inserted in batches (SQLAlchemy
+Core executemany), and if any row was bad the transaction rolls back at the end, so a file
+imports completely or not at all. A row already stored with the same content is a no-op;
+the same key with other content is a bad row. Months that are settled are closed: no line
+can be added to them and no association can move their lines to another partner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy.engine import Connection
+
+from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, read_rows, shape_problem
+from partnerdesk.workspace import Workspace
+from settlement import feeds
+from settlement.feeds import Association, BadRow, UsageLine
+from settlement.periods import Month
+from storage import settlement_records as records
+from storage.db import transaction
+from storage.records import parse_partner_key, partner_key
+
+BATCH_ROWS = 10_000
+PROGRESS_EVERY = 100_000
+
+Progress = Callable[[int], None]
+"""Told the number of rows read so far, every PROGRESS_EVERY rows."""
+
+
+def _parsed(batch: list[Row], parse, bad: BadRows) -> list[tuple[int, object]]:
+    parsed = []
+    for line, row in batch:
+        problem = shape_problem(row)
+        if problem:
+            bad.add(line, problem)
+            continue
+        try:
+            parsed.append((line, parse(row)))
+        except BadRow as error:
+            bad.add(line, str(error))
+    return parsed
+
+
+def _report(summary: ImportSummary, batch: list[Row], progress: Progress | None) -> None:
+    before = summary.rows_read
+    summary.rows_read += len(batch)
+    if progress and summary.rows_read // PROGRESS_EVERY > before // PROGRESS_EVERY:
+        progress(summary.rows_read)
+
+
+def _differences(stored: tuple, new: tuple) -> str:
+    return ", ".join(f for f in new._fields if getattr(stored, f) != getattr(new, f))
+
+
+# --- billing lines ---------------------------------------------------------------------------
+
+def _new_lines(connection: Connection, parsed: list[tuple[int, UsageLine]], closed: set[tuple[int, int]],
+               bad: BadRows, summary: ImportSummary) -> list[UsageLine]:
+    """The batch's lines not stored yet; repeats counted, conflicts and closed months refused."""
+    stored = records.stored_lines(connection, {line.line_id for _, line in parsed})
+    new: dict[str, UsageLine] = {}
+    for number, line in parsed:
+        earlier = stored.get(line.line_id) or new.get(line.line_id)
+        if earlier == line:
+            summary.already_present += 1
+        elif earlier is not None:
+            bad.add(number, f"line_id: {line.line_id!r} is already present with a different "
+                            f"{_differences(earlier, line)}")
+        elif (line.usage_date.year, line.usage_date.month) in closed:
+            bad.add(number, f"usage_date: {line.usage_date} is in {Month.of(line.usage_date)}, "
+                            f"which is settled and closed")
+        else:
+            new[line.line_id] = line
+    return list(new.values())
+
+
+def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
+                      progress: Progress | None = None) -> ImportSummary:
+    """Import billing lines from rows of a usage file (see `import_usage`)."""
+    summary, bad = ImportSummary(file=source), BadRows(source)
+    with transaction(ws.engine) as session:
+        closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
+        connection = session.connection()
+        for batch in batches(rows, BATCH_ROWS):
+            parsed = _parsed(batch, feeds.usage_line, bad)
+            new = _new_lines(connection, parsed, closed, bad, summary)
+            records.insert_lines(connection, new)
+            summary.imported += len(new)
+            _report(summary, batch, progress)
+        bad.check()
+    return summary
+
+
+def import_usage(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:
+    """`usage import FILE.csv`: the vendor's billing lines, all or nothing."""
+    return import_usage_rows(ws, read_rows(path, feeds.USAGE), str(path), progress)
+
+
+# --- customers -------------------------------------------------------------------------------
+
+def _partner_of(association: Association, known: set[int]) -> int:
+    partner_id = parse_partner_key(association.partner_id)
+    if partner_id is None or partner_id not in known:
+        raise BadRow("partner_id", f"{association.partner_id!r} is not a known partner")
+    return partner_id
+
+
+def _moves_closed_lines(connection: Connection, association: Association, closed: set[str]) -> bool:
+    """Whether the association would hand lines of a settled month to another partner."""
+    latest_end = max((Month.parse(m).end for m in closed), default=None)
+    return (latest_end is not None and association.associated_on < latest_end
+            and records.has_closed_usage_since(connection, association.customer_id, association.associated_on, closed))
+
+
+def _new_associations(connection: Connection, parsed: list[tuple[int, tuple[Association, int]]],
+                      closed: set[str], bad: BadRows, summary: ImportSummary) -> list[tuple[Association, int]]:
+    """The batch's associations not stored yet; repeats counted, conflicts refused."""
+    stored = records.stored_associations(connection, {a.customer_id for _, (a, _) in parsed})
+    new: dict[tuple[str, dt.date], tuple[Association, int]] = {}
+    for number, (association, partner_id) in parsed:
+        key = (association.customer_id, association.associated_on)
+        earlier = stored[key] if key in stored else new[key][1] if key in new else None
+        if earlier == partner_id:
+            summary.already_present += 1
+        elif earlier is not None:
+            bad.add(number, f"partner_id: customer {key[0]!r} is already associated with "
+                            f"{partner_key(earlier)} from {key[1]}")
+        elif _moves_closed_lines(connection, association, closed):
+            bad.add(number, f"associated_on: customer {key[0]!r} has usage on or after {key[1]} in a settled "
+                            f"month, whose partner cannot change")
+        else:
+            new[key] = (association, partner_id)
+    return list(new.values())
+
+
+def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
+                         progress: Progress | None = None) -> ImportSummary:
+    """Associate customers with partners from rows of a customers file (see `import_customers`)."""
+    summary, bad = ImportSummary(file=source), BadRows(source)
+    with transaction(ws.engine) as session:
+        known, closed = records.partner_ids(session), records.closed_months(session)
+        connection = session.connection()
+        for batch in batches(rows, BATCH_ROWS):
+            parsed = _parsed(batch, lambda row: _with_partner(row, known), bad)
+            new = _new_associations(connection, parsed, closed, bad, summary)
+            records.insert_associations(connection, new)
+            summary.imported += len(new)
+            _report(summary, batch, progress)
+        bad.check()
+    return summary
+
+
+def _with_partner(row: dict, known: set[int]) -> tuple[Association, int]:
+    association = feeds.association(row)
+    return association, _partner_of(association, known)
+
+
+def import_customers(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:
+    """`customers import FILE.csv`: from `associated_on` on, the customer's usage is the partner's."""
+    return import_customer_rows(ws, read_rows(path, feeds.CUSTOMERS), str(path), progress)

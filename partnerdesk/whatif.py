@@ -1,0 +1,50 @@
+"""What a quarter's commissions would be under another plan, beside the plan in force.
+
+The Streamlit what-if page builds a `Plan` from a form and calls `what_if`; the CLI loads
+the plan from a file with `what_if_file`. Both only read: nothing is written or closed.
+Agencies are included (their three monthly commissions added up), so that a change of the
+agency rate or of the non-commissionable products shows too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from partnerdesk.errors import InputError
+from partnerdesk.settling import parse_quarter
+from partnerdesk.workspace import Workspace, plan_from
+from settlement.partners import TermsMissing
+from settlement.periods import Quarter
+from settlement.plan import Plan
+from settlement.quarterly import CommissionBase, WhatIf, compare, earnings
+from storage import settlement_records as records
+
+
+def commission_base(session: Session, quarter: Quarter, plan: Plan) -> CommissionBase:
+    """The database's commissionable sums of the quarter under the plan's exclusions."""
+    excluded = plan.non_commissionable_products
+    monthly: dict[str, list[int]] = {}
+    for month in quarter.months:
+        for partner_id, micros in records.agency_commissionable(session, month.first_day, month.end, excluded).items():
+            monthly.setdefault(partner_id, []).append(micros)
+    return CommissionBase(quarterly=records.quarterly_performance(session, quarter, excluded), agency_monthly=monthly)
+
+
+def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | None = None) -> WhatIf:
+    """Each partner's commission for the quarter under `plan` beside `current` (default: in force)."""
+    quarter, current = parse_quarter(quarter), current or ws.plan()
+    with Session(ws.engine) as session:
+        partners = records.partners(session)
+        try:
+            now = earnings(quarter, current, partners, commission_base(session, quarter, current))
+            then = earnings(quarter, plan, partners, commission_base(session, quarter, plan))
+        except TermsMissing as error:
+            raise InputError(str(error)) from None
+    return compare(quarter, partners, current, now, plan, then)
+
+
+def what_if_file(ws: Workspace, quarter: str | Quarter, path: Path) -> WhatIf:
+    """`whatif --plan FILE --quarter Q`."""
+    return what_if(ws, quarter, plan_from(path))
