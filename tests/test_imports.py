@@ -1,0 +1,165 @@
+"""Importing customers and billing lines: all or nothing, every bad row named, repeatable."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from partnerdesk import imports
+from partnerdesk.errors import InputError
+from partnerdesk.settling import settle_month
+from settlement_world import USAGE_HEADER, Channel
+from storage.settlement_tables import CustomerAssociation, UsageLine
+
+
+@pytest.fixture
+def channel(workspace, tmp_path) -> Channel:
+    return Channel(workspace, tmp_path)
+
+
+def stored(ws, table) -> int:
+    with Session(ws.engine) as session:
+        return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def refusal(call) -> list[str]:
+    with pytest.raises(InputError) as raised:
+        call()
+    return str(raised.value).splitlines()
+
+
+def test_every_bad_row_is_named_with_its_line_and_nothing_is_imported(channel, tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_text("line_id,customer_id,product,usage_date,amount,commissionable\n"
+                    "L1,C-1,ecs,2026-07-01,10.00,true\n"
+                    "L2,C-1,ecs,2026-07-01,10.0000001,true\n"
+                    "L3,C-1,ecs,2026-07-32,10,true\n"
+                    "L4,,ecs,2026-07-01,10,true\n"
+                    "L5,C-1,ecs,2026-07-01,ten,true\n"
+                    "L6,C-1,ecs,2026-07-01,10,yes\n"
+                    "L7,C-1,ecs,2026-07-01,10,true,extra\n"
+                    "L8,C-1,ecs\n"
+                    "L9,C-1,ecs,2026-07-01,-4.5\n")
+    lines = refusal(lambda: imports.import_usage(channel.ws, path))
+    assert lines[0] == f"{path}: 7 bad rows, nothing imported"
+    assert lines[1:] == [
+        f"{path}: line 3: amount: '10.0000001' has more than 6 decimal places",
+        f"{path}: line 4: usage_date: '2026-07-32' is not a date written YYYY-MM-DD",
+        f"{path}: line 5: customer_id: is empty",
+        f"{path}: line 6: amount: 'ten' is not a decimal amount",
+        f"{path}: line 7: commissionable: 'yes' must be true or false",
+        f"{path}: line 8: 7 fields where the header has 6",
+        f"{path}: line 9: too few fields (no value for usage_date, amount)",
+    ]
+    assert stored(channel.ws, UsageLine) == 0
+
+
+def test_a_header_with_a_missing_or_unknown_column_is_refused(channel, tmp_path):
+    path = tmp_path / "usage.csv"
+    path.write_text("line_id,customer,product,usage_date,amount\nL1,C-1,ecs,2026-07-01,1\n")
+    [message] = refusal(lambda: imports.import_usage(channel.ws, path))
+    assert message.startswith(f"{path}: line 1 (header): missing column 'customer_id'; unknown column 'customer'")
+    assert stored(channel.ws, UsageLine) == 0
+
+
+def test_the_same_line_again_is_a_no_op_and_other_content_under_its_id_is_refused(channel):
+    first = channel.usage([["L1", "C-1", "ecs", "2026-07-01", "10.50"], ["L2", "C-1", "oss", "2026-07-02", "3"]])
+    assert (first.rows_read, first.imported, first.already_present) == (2, 2, 0)
+    again = channel.usage([["L1", "C-1", "ecs", "2026-07-01", "10.500"], ["L3", "C-2", "ecs", "2026-07-03", "1"]],
+                          name="again.csv")
+    assert (again.rows_read, again.imported, again.already_present) == (2, 1, 1)  # 10.500 is 10.50
+    path = channel.folder / "changed.csv"
+    lines = refusal(lambda: channel.usage([["L4", "C-3", "ecs", "2026-07-04", "1"],
+                                           ["L1", "C-1", "ecs", "2026-07-01", "11.50"],
+                                           ["L2", "C-9", "oss", "2026-07-05", "3"]], name="changed.csv"))
+    assert lines[1:] == [f"{path}: line 3: line_id: 'L1' is already present with a different amount_micros",
+                         f"{path}: line 4: line_id: 'L2' is already present with a different customer_id, usage_date"]
+    assert stored(channel.ws, UsageLine) == 3  # L4 of the refused file was not imported
+
+
+def test_one_id_twice_in_a_file_with_other_content_is_a_bad_row(channel):
+    lines = refusal(lambda: channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"],
+                                           ["L1", "C-1", "ecs", "2026-07-01", "2"]]))
+    assert lines[1].endswith("line 3: line_id: 'L1' is already present with a different amount_micros")
+    assert stored(channel.ws, UsageLine) == 0
+
+
+def test_lines_of_a_settled_month_are_refused_but_repeats_of_its_lines_are_not(channel):
+    channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"]])
+    settle_month(channel.ws, "2026-07")
+    lines = refusal(lambda: channel.usage([["L2", "C-1", "ecs", "2026-08-01", "1"],
+                                           ["L3", "C-1", "ecs", "2026-07-31", "1"]], name="late.csv"))
+    assert lines[1] == f"{channel.folder / 'late.csv'}: line 3: usage_date: 2026-07-31 is in 2026-07, which is settled and closed"
+    assert stored(channel.ws, UsageLine) == 1
+    repeat = channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"], ["L2", "C-1", "ecs", "2026-08-01", "1"]])
+    assert (repeat.imported, repeat.already_present) == (1, 1)
+
+
+def test_a_customer_that_moves_keeps_its_earlier_usage_with_the_earlier_partner(channel):
+    before, after = channel.partner("direct_reseller"), channel.partner("direct_reseller")
+    channel.customers([["C-1", before, "2026-01-01"], ["C-1", after, "2026-07-16"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L2", "C-1", "ecs", "2026-07-16", "30"],
+                   ["L3", "C-1", "ecs", "2026-06-30", "7"]])
+    invoices = {i.bill_to: i for i in settle_month(channel.ws, "2026-07").invoices}
+    assert (str(invoices[before].gross), str(invoices[after].gross)) == ("100.00", "30.00")
+    assert [i.bill_to for i in settle_month(channel.ws, "2026-06").invoices] == [before]
+
+
+def test_a_line_before_its_customers_first_partner_belongs_to_no_partner(channel):
+    reseller = channel.partner("direct_reseller")
+    channel.customers([["C-1", reseller, "2026-07-10"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-09", "100"], ["L2", "C-1", "ecs", "2026-07-10", "1"],
+                   ["L3", "C-404", "ecs", "2026-07-10", "1000"]])
+    [invoice] = settle_month(channel.ws, "2026-07").invoices
+    assert str(invoice.gross) == "1.00"
+
+
+def test_customers_of_unknown_partners_and_conflicting_associations_are_bad_rows(channel):
+    agency = channel.partner("agency")
+    other = channel.partner("agency")
+    channel.customers([["C-1", agency, "2026-05-01"]])
+    path = channel.folder / "more.csv"
+    lines = refusal(lambda: channel.customers([["C-2", other, "2026-05-01"], ["C-3", "P-999", "2026-05-01"],
+                                               ["C-4", "Acme", "2026-05-01"], ["C-1", other, "2026-05-01"],
+                                               ["C-5", agency, "1 May 2026"]], name="more.csv"))
+    assert lines == [f"{path}: 4 bad rows, nothing imported",
+                     f"{path}: line 3: partner_id: 'P-999' is not a known partner",
+                     f"{path}: line 4: partner_id: 'Acme' is not a known partner",
+                     f"{path}: line 5: partner_id: customer 'C-1' is already associated with {agency} from 2026-05-01",
+                     f"{path}: line 6: associated_on: '1 May 2026' is not a date written YYYY-MM-DD"]
+    assert stored(channel.ws, CustomerAssociation) == 1
+    repeat = channel.customers([["C-1", agency, "2026-05-01"], ["C-2", other, "2026-05-01"]])
+    assert (repeat.imported, repeat.already_present) == (1, 1)
+
+
+def test_an_association_that_would_move_lines_of_a_settled_month_is_refused(channel):
+    first, second = channel.partner("agency"), channel.partner("agency")
+    channel.customers([["C-1", first, "2026-05-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100"], ["L2", "C-2", "ecs", "2026-07-10", "100"]])
+    settle_month(channel.ws, "2026-07")
+    lines = refusal(lambda: channel.customers([["C-1", second, "2026-07-01"]], name="move.csv"))
+    assert lines[1].endswith("line 2: associated_on: customer 'C-1' has usage on or after 2026-07-01 in a "
+                             "settled month, whose partner cannot change")
+    moved = channel.customers([["C-1", second, "2026-08-01"], ["C-3", second, "2026-06-01"]], name="later.csv")
+    assert moved.imported == 2  # after the closed month, or a customer without closed usage
+
+
+def test_an_empty_or_missing_file_is_named(channel, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert refusal(lambda: imports.import_usage(channel.ws, empty)) == [
+        f"{empty}: line 1 (header): empty file; the header must be line_id,customer_id,product,usage_date,amount"]
+    assert refusal(lambda: imports.import_customers(channel.ws, tmp_path / "nowhere.csv")) == [
+        f"{tmp_path / 'nowhere.csv'}: file not found"]
+
+
+def test_a_long_file_reports_progress_every_hundred_thousand_rows(sqlite_workspace, tmp_path):
+    path = tmp_path / "long.csv"
+    with path.open("w") as handle:
+        handle.write(",".join(USAGE_HEADER) + "\n")
+        handle.writelines(f"L{n},C-{n % 97},ecs,2026-07-{n % 28 + 1:02d},{n}.25,true\n" for n in range(100_001))
+    seen = []
+    summary = imports.import_usage(sqlite_workspace, path, progress=seen.append)
+    assert seen == [100_000]
+    assert (summary.rows_read, summary.imported) == (100_001, 100_001)
