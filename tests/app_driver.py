@@ -7,14 +7,10 @@ SQLite file and the cached workspace of one test is never another's.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from partnerdesk.accounts import add_user
-from partnerdesk.settings import PROJECT_ROOT, Settings
-from partnerdesk.workspace import Workspace
+from partnerdesk.settings import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "app.py"
 TIMEOUT = 60
@@ -30,10 +26,14 @@ def new_app(database_url: str) -> AppTest:
 
 
 def sign_in(database_url: str, role: str) -> AppTest:
-    """The app after the role's account signed in through the sign-in form."""
+    """The app after the role's test account signed in through the sign-in form."""
+    return sign_in_as(database_url, USERNAMES[role], PASSWORDS[role])
+
+
+def sign_in_as(database_url: str, username: str, password: str) -> AppTest:
     at = new_app(database_url).run()
-    at.text_input(key="sign_in.username").input(USERNAMES[role])
-    at.text_input(key="sign_in.password").input(PASSWORDS[role])
+    at.text_input(key="sign_in.username").input(username)
+    at.text_input(key="sign_in.password").input(password)
     return press(at, "Sign in")
 
 
@@ -60,27 +60,6 @@ def texts(at: AppTest) -> str:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
-
-
-@pytest.fixture
-def app_url(sqlite_url) -> str:
-    """A database with one account of every role (so the demo is not loaded)."""
-    ws = Workspace.open(Settings(database_url=sqlite_url))
-    for role, username in USERNAMES.items():
-        add_user(ws, username, PASSWORDS[role], role, username.capitalize())
-    return sqlite_url
-
-
-@pytest.fixture
-def app_workspace(app_url) -> Workspace:
-    return Workspace.open(Settings(database_url=app_url))
-
-
-@pytest.fixture
-def repo_on_path(monkeypatch) -> Path:
-    """Page files import `views.*`: running one as the main script needs the repository on sys.path."""
-    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
-    return PROJECT_ROOT
 
 
 def fill_application(at: AppTest, form: str, data: dict) -> AppTest:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from app_driver import (app_url, app_workspace, errors, fill_application, open_page, press,  # noqa: F401
-                        sign_in, texts)
+from app_driver import errors, fill_application, open_page, press, sign_in, texts
 from factories import AS_OF, application
 from partnerdesk.applications import list_applications, stored_application, submit
 from partnerdesk.review import Action, review
+
+pytest_plugins = ("app_fixtures",)
 
 LASTING = [{"id": f"ACP-00{i}", "holder": "Jane Tan", "expires_on": "2099-06-30"} for i in range(1, 5)]
 

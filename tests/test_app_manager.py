@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from app_driver import app_url, app_workspace, errors, open_page, press, sign_in, texts  # noqa: F401
+from app_driver import errors, open_page, press, sign_in, texts
 from factories import AS_OF, SG_UENS, application
 from partnerdesk.applications import history, list_applications, submit
 from partnerdesk.review import Action, review
+from partnerdesk.tier2 import add_tier2
+
+pytest_plugins = ("app_fixtures",)
 
 DR_REVIEW = ["industry_capability", "customer_operations"]
 LASTING = [{"id": f"ACP-00{i}", "holder": "Jane Tan", "expires_on": "2099-06-30"} for i in range(1, 5)]
@@ -138,10 +141,12 @@ def test_a_decided_application_offers_no_actions(app_url, app_workspace):
 def test_the_partners_page_lists_distributors_with_their_tier2_resellers(app_url, app_workspace):
     application_id = apply(app_workspace, "distributor", company_name="Harbour Distribution")
     review(app_workspace, application_id, Action.approve, by="maria", confirm=["growth_resources"])
+    add_tier2(app_workspace, "P-1", "Kowloon Cloud Shop")
     at = open_page(sign_in(app_url, "manager"), "partners")
     assert partner_names(at) == ["Harbour Distribution"]
     assert at.subheader[0].value == "P-1 Harbour Distribution"
-    assert "**0 tier-2 resellers**" in texts(at)
+    assert "**1 tier-2 resellers**" in texts(at)
+    assert at.dataframe[1].value["name"].tolist() == ["Kowloon Cloud Shop"]
 
 
 def test_finding_a_partner_by_name(app_url, app_workspace):

@@ -5,16 +5,17 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_driver import (TIMEOUT, app_url, app_workspace, errors, new_app, open_page, press,  # noqa: F401
-                        repo_on_path, sign_in, texts)
+from app_driver import TIMEOUT, errors, new_app, open_page, press, sign_in, sign_in_as, texts
 from factories import AS_OF, application
 from partnerdesk.accounts import Role, authenticate
 from partnerdesk.applications import submit
 
+pytest_plugins = ("app_fixtures",)
+
 PAGES = {
     Role.applicant: {"apply", "my_applications"},
     Role.manager: {"queue", "review", "partners"},
-    Role.analyst: {"rules"},
+    Role.analyst: {"settlement", "whatif", "rules"},
 }
 EVERY_PAGE = set().union(*PAGES.values()) | {"users"}
 
@@ -90,7 +91,8 @@ def test_an_admin_reaches_every_page(app_url):
 
 @pytest.mark.parametrize("page, role", [("review", Role.applicant), ("queue", Role.analyst),
                                         ("my_applications", Role.manager), ("users", Role.manager),
-                                        ("partners", Role.applicant), ("rules", Role.applicant)])
+                                        ("partners", Role.applicant), ("rules", Role.applicant),
+                                        ("whatif", Role.applicant), ("settlement", Role.manager)])
 def test_a_page_reached_by_a_role_that_may_not_see_it_shows_none_of_its_data(
         app_url, app_workspace, repo_on_path, page, role):
     submit(app_workspace, application("direct_reseller", company_name="Secret Cloud Pte. Ltd."), AS_OF,
@@ -126,3 +128,9 @@ def test_the_accounts_page_creates_a_staff_account(app_url, app_workspace):
     assert authenticate(app_workspace, "alice", "alice-secret-1").role == "analyst"
     assert "alice" in at.dataframe[0].value["username"].tolist()
 
+
+
+def test_a_fresh_database_starts_with_the_demo_and_its_accounts(sqlite_url):
+    at = sign_in_as(sqlite_url, "manager", "manager-demo")
+    assert at.title[0].value == "Review queue"
+    assert int(at.metric[0].value) > 0  # demo applications waiting for review

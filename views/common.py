@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from partnerdesk.accounts import Role
+from partnerdesk.demo import load_demo
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
 from storage.tables import UserRow
+from views.queries import is_empty
 
 ACCOUNT = "account"
 FLASH = "flash"
@@ -40,9 +47,13 @@ def database_url() -> str:
     return get_settings().database_url
 
 
-@st.cache_resource(show_spinner="Opening the database")
+@st.cache_resource(show_spinner="Opening the database (a first start loads the demo data)")
 def _workspace(url: str) -> Workspace:
-    return Workspace.open(Settings(database_url=url))
+    """The workspace of a database URL; an empty database gets the demo, so a fresh start shows something."""
+    ws = Workspace.open(Settings(database_url=url))
+    if is_empty(ws):
+        load_demo(ws, as_of=today())
+    return ws
 
 
 def workspace() -> Workspace:
@@ -89,9 +100,24 @@ def show_flash() -> None:
 
 
 def show_input_error(error: InputError) -> None:
-    """An input error as the service words it, without the command line's dashes."""
-    st.error(str(error).removeprefix("--"))
+    """An input error as the service words it, one problem a line, without the command line's dashes."""
+    st.error(str(error).removeprefix("--").replace("\n", "  \n"))
 
 
 def humanize(identifier: str) -> str:
     return identifier.replace("_", " ").capitalize()
+
+
+@contextmanager
+def uploaded_file(upload: UploadedFile) -> Iterator[Path]:
+    """An uploaded file saved under its own name in a temporary folder, for services that read paths.
+
+    Input errors name the file as the user knows it, without the temporary folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="partnerdesk-upload-") as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            yield path
+        except InputError as error:
+            raise InputError(str(error).replace(f"{folder}/", "")) from None

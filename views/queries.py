@@ -1,7 +1,7 @@
 """Read-only look-ups the pages show and the service layer does not offer yet.
 
-Nothing here decides or writes: decisions come stored from the service layer, partners and
-accounts are listed as they are.
+Nothing here decides or writes: decisions and commissions come as the service layer stored
+them, partners and accounts are listed as they are.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from sqlmodel import Session, select
 from partnerdesk.applications import stored_decision
 from partnerdesk.workspace import Workspace
 from qualification.decision import Decision
-from storage.tables import PartnerRow, UserRow
+from settlement.commissions import QuarterlyCommission
+from settlement.periods import Quarter
+from storage import settlement_records
+from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
+from storage.tables import ApplicationRow, PartnerRow, UserRow
+
+DATA_TABLES = (UserRow, ApplicationRow, PartnerRow, CustomerAssociation, UsageLine, Settlement)
 
 
 def latest_decision(ws: Workspace, application_id: int) -> Decision:
@@ -33,3 +39,15 @@ def partners(ws: Workspace, partner_type: str | None = None, territory: str | No
 def accounts(ws: Workspace) -> list[UserRow]:
     with Session(ws.engine) as session:
         return list(session.exec(select(UserRow).order_by(UserRow.role, UserRow.username)))
+
+
+def quarter_commissions(ws: Workspace, quarter: str) -> list[QuarterlyCommission]:
+    """The commissions stored when the quarter was settled."""
+    with Session(ws.engine) as session:
+        return settlement_records.load_quarter_commissions(session, Quarter.parse(quarter))
+
+
+def is_empty(ws: Workspace) -> bool:
+    """No accounts, applications, partners, customers, billing lines or settlements yet."""
+    with Session(ws.engine) as session:
+        return settlement_records.is_empty(session, [t.__table__ for t in DATA_TABLES])
