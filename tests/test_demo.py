@@ -1,0 +1,53 @@
+"""The demo data set: every model, state and page has something true to show, in an empty database only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from partnerdesk import applications
+from partnerdesk.accounts import authenticate
+from partnerdesk.demo import load_demo
+from partnerdesk.errors import InputError
+from partnerdesk.payments import invoice_balances
+from partnerdesk.settling import closed_periods, settle_month
+from partnerdesk.whatif import what_if
+
+AS_OF = dt.date(2026, 11, 24)
+
+
+def test_the_demo_fills_every_model_state_and_account(workspace):
+    summary = load_demo(workspace, as_of=AS_OF)
+    assert summary.applications.keys() == {"submitted", "info_requested", "approved", "rejected"}
+    assert summary.partners.keys() == {"agency", "direct_reseller", "distributor", "tier2_reseller"}
+    assert summary.customers >= 200 and summary.billing_lines > 5000
+    assert [(a.username, a.role) for a in summary.accounts] == [
+        ("applicant", "applicant"), ("manager", "manager"), ("analyst", "analyst"), ("admin", "admin")]
+    assert all(authenticate(workspace, a.username, a.password) for a in summary.accounts)
+
+    rows = applications.list_applications(workspace)
+    assert len({row.territory for row in rows if row.state == "approved"}) >= 5
+    assert {row.eligible for row in rows if row.state == "submitted"} == {True, False}
+    assert {row.state for row in applications.list_applications(workspace, submitted_by="applicant")} >= {
+        "submitted", "info_requested"}
+
+    assert [p["period"] for p in closed_periods(workspace)] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-Q2"]
+    statuses = {i.status.value for i in invoice_balances(workspace, AS_OF).invoices}
+    assert statuses == {"paid", "overdue"}
+    assert {i.status.value for i in invoice_balances(workspace, dt.date(2026, 9, 15)).invoices} == {
+        "paid", "open", "overdue"}
+    july = settle_month(workspace, "2026-07")
+    assert any(i.issuer != "vendor" for i in july.invoices) and july.agency_commissions
+    assert what_if(workspace, "2026-Q3", workspace.plan()).totals.current > 0
+
+    with pytest.raises(InputError, match="the database is not empty"):
+        load_demo(workspace, as_of=AS_OF)
+
+
+def test_the_demo_command_prints_its_accounts(sqlite_cli):
+    result = sqlite_cli("demo", "--as-of", "2026-11-24")
+    assert result.code == 0, result.stderr
+    assert {a["username"]: a["password"] for a in result.json["accounts"]} == {
+        "applicant": "applicant-demo", "manager": "manager-demo", "analyst": "analyst-demo", "admin": "admin-demo"}
+    assert result.json["settled"][-1] == "2026-Q2"

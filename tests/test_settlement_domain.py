@@ -1,0 +1,81 @@
+"""The pure settlement domain: money, periods, rows, bands, invoices (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conftest import RULES_DIR
+from settlement import feeds
+from settlement.commissions import agency_commission
+from settlement.invoices import LineSum, PaymentStatus, build_invoice, payment_status
+from settlement.money import cents_of, parse_amount, to_cents, to_micros
+from settlement.periods import Month, Quarter
+from settlement.plan import load_plan
+
+
+@pytest.mark.parametrize("amount, cents", [("0.005", "0.01"), ("-0.005", "-0.01"), ("2.675", "2.68"),
+                                           ("-0.004", "0.00"), ("1234.564999", "1234.56")])
+def test_cents_round_half_away_from_zero_and_never_show_minus_zero(amount, cents):
+    assert str(to_cents(Decimal(amount))) == cents
+
+
+def test_amounts_are_exact_micro_units():
+    assert to_micros(parse_amount("-999999.999999")) == -999_999_999_999
+    assert to_micros(parse_amount("0.1000000")) == 100_000  # trailing zeros are not extra places
+    assert str(cents_of(1_234_565_000)) == "1234.57"
+
+
+@pytest.mark.parametrize("text, problem", [("0.0000001", "more than 6 decimal places"),
+                                           ("NaN", "not a decimal amount"), ("", "not a decimal amount"),
+                                           ("1e9", "too large")])
+def test_amounts_that_cannot_be_billed_are_refused(text, problem):
+    with pytest.raises(ValueError, match=problem):
+        parse_amount(text)
+
+
+def test_months_and_quarters():
+    december = Month.parse("2026-12")
+    assert (december.end, december.quarter.key, december.next.key) == (dt.date(2027, 1, 1), "2026-Q4", "2027-01")
+    assert [m.key for m in Quarter.parse("2026-q3").months] == ["2026-07", "2026-08", "2026-09"]
+    for bad, parse in (("2026-13", Month.parse), ("2026-7", Month.parse), ("2026-Q0", Quarter.parse)):
+        with pytest.raises(ValueError):
+            parse(bad)
+
+
+def test_an_invoice_is_issued_the_next_month_and_due_after_the_payment_terms():
+    invoice = build_invoice("vendor", "P-3", Month.parse("2026-07"), Decimal("0.05"), 30,
+                            [LineSum("P-3", "C-2", "oss", 10_000_000), LineSum("P-3", "C-1", "ecs", 1_000_000_000)])
+    assert (invoice.issued_on, invoice.due_on) == (dt.date(2026, 8, 1), dt.date(2026, 8, 31))
+    assert [line.customer_id for line in invoice.lines] == ["C-1", "C-2"]
+    assert (str(invoice.gross), str(invoice.discount), str(invoice.total)) == ("1010.00", "50.50", "959.50")
+    assert payment_status(Decimal("0.01"), invoice.due_on, dt.date(2026, 9, 1)) is PaymentStatus.overdue
+    assert payment_status(Decimal("0.00"), invoice.due_on, dt.date(2026, 9, 1)) is PaymentStatus.paid
+
+
+def test_bands_and_commissions_never_negative():
+    plan, _ = load_plan(RULES_DIR / "plan.yaml")
+    gold = plan.direct_reseller.tiers["gold"]
+    assert [gold.band_for(Decimal(n)).rate for n in ("-5", "99999.99", "100000", "1e9")] == [
+        Decimal("0.02"), Decimal("0.02"), Decimal("0.04"), Decimal("0.04")]
+    assert str(agency_commission("P-1", "2026-07", -5_000_000, Decimal("0.10")).commission) == "0.00"
+
+
+def test_a_plan_fingerprint_follows_its_terms_not_its_layout(tmp_path):
+    shipped, _ = load_plan(RULES_DIR / "plan.yaml")
+    text = (RULES_DIR / "plan.yaml").read_text()
+    (tmp_path / "same.yaml").write_text("# the same terms, other comments\n" + text.replace("payment_terms_days: 30",
+                                                                                          "payment_terms_days:   30"))
+    (tmp_path / "other.yaml").write_text(text.replace("payment_terms_days: 30", "payment_terms_days: 45"))
+    assert load_plan(tmp_path / "same.yaml")[0].fingerprint == shipped.fingerprint
+    assert load_plan(tmp_path / "other.yaml")[0].fingerprint != shipped.fingerprint
+
+
+def test_headers_name_every_missing_unknown_or_repeated_column():
+    assert feeds.USAGE.problems(["line_id", "customer_id", "amount", "amount", "note"]) == [
+        "missing column 'product'", "missing column 'usage_date'", "unknown column 'note'",
+        "column 'amount' appears twice",
+        "expected columns: line_id,customer_id,product,usage_date,amount,commissionable"]
+    assert feeds.USAGE.problems([" line_id", "customer_id", "product", "usage_date", "amount"]) == []

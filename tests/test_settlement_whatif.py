@@ -1,0 +1,66 @@
+"""What-if: a quarter's commissions under another plan beside the plan in force; nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from partnerdesk.errors import InputError
+from partnerdesk.settling import closed_periods
+from partnerdesk.whatif import what_if, what_if_file
+from settlement.plan import Plan
+from settlement_world import Channel
+
+
+@pytest.fixture
+def channel(workspace, tmp_path) -> Channel:
+    channel = Channel(workspace, tmp_path)
+    channel.agency, channel.gold = channel.partner("agency"), channel.partner("direct_reseller", tier="gold")
+    channel.customers([["A-1", channel.agency, "2026-01-01"], ["G-1", channel.gold, "2026-01-01"]])
+    channel.usage([["L1", "A-1", "ecs", "2026-07-05", "600"], ["L2", "A-1", "ecs", "2026-08-05", "400"],
+                   ["L3", "A-1", "marketplace", "2026-08-06", "200"], ["L4", "G-1", "ecs", "2026-09-30", "60000"]])
+    return channel
+
+
+def draft(ws, **changes) -> Plan:
+    data = ws.plan().model_dump(by_alias=True)
+    for path, value in changes.items():
+        *parents, key = path.split("__")
+        target = data
+        for parent in parents:
+            target = target[parent]
+        target[key] = value
+    return Plan.model_validate(data)
+
+
+def test_each_partner_and_the_total_under_both_plans(channel):
+    plan = draft(channel.ws, version="2026.2", non_commissionable_products=[], agency__commission_rate="0.15",
+                 direct_reseller__tiers__gold__commission=[{"from": 0, "rate": "0.02"}, {"from": 50000, "rate": "0.05"}])
+    result = what_if(channel.ws, "2026-Q3", plan).model_dump(mode="json")
+    assert (result["period"], result["current_plan"], result["whatif_plan"]) == ("2026-Q3", "2026.1", "2026.2")
+    assert result["partners"] == [
+        # agency: now 600 + 400 = 1000.00 (marketplace excluded) x 0.10, month by month 60.00 + 40.00 = 100.00;
+        # what-if 600 + (400 + 200) = 1200.00 x 0.15: 90.00 + 90.00 = 180.00
+        {"partner_id": channel.agency, "partner_type": "agency", "tier": None,
+         "current": {"commissionable": "1000.00", "rate": "0.10", "commission": "100.00"},
+         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00"},
+        # gold reseller: 60000.00 x 0.02 = 1200.00 now; reaches the 50000 band of the what-if: x 0.05 = 3000.00
+        {"partner_id": channel.gold, "partner_type": "direct_reseller", "tier": "gold",
+         "current": {"commissionable": "60000.00", "rate": "0.02", "commission": "1200.00"},
+         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00"},
+    ]
+    assert result["totals"] == {"current": "1300.00", "whatif": "3180.00", "difference": "1880.00"}
+    assert closed_periods(channel.ws) == []
+
+
+def test_a_plan_without_a_partners_tier_is_refused_by_name(channel):
+    plan = draft(channel.ws, direct_reseller__tiers={"registered": {"discount_rate": "0.03",
+                                                                    "commission": [{"from": 0, "rate": "0.01"}]}})
+    with pytest.raises(InputError, match=rf"direct_reseller tier 'gold' of {channel.gold} is not in the plan"):
+        what_if(channel.ws, "2026-Q3", plan)
+
+
+def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
+    path = tmp_path / "draft.yaml"
+    path.write_text('version: "x"\npayment_terms_days: 30\nagency:\n  commission_rate: "1.5"\n')
+    with pytest.raises(InputError, match=r"draft.yaml:4: agency.commission_rate: Input should be less than or equal to 1"):
+        what_if_file(channel.ws, "2026-Q3", path)
