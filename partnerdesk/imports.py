@@ -83,6 +83,7 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
     """Import billing lines from rows of a usage file (see `import_usage`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
     with transaction(ws.engine) as session:
+        records.lock_periods(session, settling=False)
         closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
         connection = session.connection()
         for batch in batches(rows, BATCH_ROWS):
@@ -142,6 +143,7 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
     """Associate customers with partners from rows of a customers file (see `import_customers`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
     with transaction(ws.engine) as session:
+        records.lock_periods(session, settling=False)
         known, closed = records.partner_ids(session), records.closed_months(session)
         connection = session.connection()
         for batch in batches(rows, BATCH_ROWS):

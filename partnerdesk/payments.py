@@ -49,6 +49,7 @@ def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
     summary, bad = ImportSummary(file=source), BadRows(source)
     at = at or dt.datetime.now(dt.timezone.utc)
     with transaction(ws.engine) as session:
+        records.lock_payments(session)
         parsed = _parse(rows, bad)
         summary.rows_read = len(parsed) + len(bad.problems)
         ids = {p.invoice_id for _, p in parsed}

@@ -5,6 +5,9 @@ A settled period is final. Settling it again with the same plan returns what was
 (identical output, nothing written); with a plan of other terms it is refused, naming the
 plan it was settled with, because the invoices already went out. Settling a quarter closes
 its three months for new billing lines, since its commissions were paid on them.
+
+Settling waits for running imports and imports wait for it (`lock_periods`), so two
+managers settling the same month at once get the same stored invoices, written once.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None,
     """`settle month`: the month's invoices and agency commissions, stored once; the month closes."""
     month, plan = parse_month(month), plan or ws.plan()
     with transaction(ws.engine) as session:
+        records.lock_periods(session, settling=True)
         if not _same_plan_or_refuse(session, month.key, plan):
             figures = month_figures(session, month, plan)
             records.close(session, month.key, "month", plan, at or dt.datetime.now(dt.timezone.utc))
@@ -87,6 +91,7 @@ def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = No
     """`settle quarter`: each direct reseller's and distributor's commission, stored once."""
     quarter, plan = parse_quarter(quarter), plan or ws.plan()
     with transaction(ws.engine) as session:
+        records.lock_periods(session, settling=True)
         if not _same_plan_or_refuse(session, quarter.key, plan):
             figures = quarter_figures(session, quarter, plan)
             records.close(session, quarter.key, "quarter", plan, at or dt.datetime.now(dt.timezone.utc))

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, insert, or_, select
+from sqlalchemy import and_, case, func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -22,7 +22,7 @@ from settlement.feeds import Association, UsageLine
 from settlement.invoices import VENDOR, Invoice, InvoiceLine, LineSum
 from settlement.money import as_cent_count, from_cent_count
 from settlement.monthly import MonthSettlement, partner_order
-from settlement.partners import Partner, PartnerType
+from settlement.partners import VENDOR_BILLED, Partner, PartnerType
 from settlement.periods import Month, Quarter
 from settlement.plan import Plan
 from storage.records import parse_partner_key, partner_key
@@ -41,7 +41,7 @@ lines = UsageLineRow.__table__
 associations = CustomerAssociation.__table__
 partners_table = PartnerRow.__table__
 TIER2 = PartnerType.tier2_reseller.value
-VENDOR_BILLED = [t.value for t in (PartnerType.direct_reseller, PartnerType.distributor)]
+BILLED_TYPES = [t.value for t in (*VENDOR_BILLED, PartnerType.tier2_reseller)]
 
 
 # --- partners -----------------------------------------------------------------------------
@@ -75,6 +75,22 @@ def tier2_named(session: Session, distributor_id: int, name: str) -> PartnerRow 
 
 def settlement(session: Session, period: str) -> Settlement | None:
     return session.get(Settlement, period)
+
+
+def lock_periods(session: Session, settling: bool) -> None:
+    """Make imports and settlements of billing data wait for each other (PostgreSQL).
+
+    An import holds a SHARE lock on `settlement`, a settlement a SHARE ROW EXCLUSIVE one: imports
+    run side by side, but a settlement waits for running imports and they for it, so no line or
+    association lands in a month while it is being settled. SQLite's immediate transactions
+    already serialise every writer.
+    """
+    _lock(session, Settlement.__tablename__, "SHARE ROW EXCLUSIVE" if settling else "SHARE")
+
+
+def _lock(session: Session, table: str, mode: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"LOCK TABLE {table} IN {mode} MODE"))
 
 
 def settlements(session: Session) -> list[Settlement]:
@@ -200,7 +216,7 @@ def billed_sums(session: Session, month: Month) -> list[LineSum]:
     """Per invoice, customer and product: the vendor's invoices and the distributors' to tier-2s."""
     joined, owner, in_period = _owned_lines(month.first_day, month.end)
     results = []
-    for bill_to, where in ((_billed_to(owner), owner.c.partner_type.in_([*VENDOR_BILLED, TIER2])),
+    for bill_to, where in ((_billed_to(owner), owner.c.partner_type.in_(BILLED_TYPES)),
                            (owner.c.id, owner.c.partner_type == TIER2)):
         statement = (select(bill_to.label("bill_to"), lines.c.customer_id, lines.c.product,
                             func.sum(lines.c.amount_micros))
@@ -223,7 +239,7 @@ def quarterly_performance(session: Session, quarter: Quarter, excluded: list[str
     joined, owner, in_period = _owned_lines(quarter.first_day, quarter.end)
     bill_to = _billed_to(owner)
     statement = (select(bill_to, _commissionable(excluded)).select_from(joined)
-                 .where(in_period, owner.c.partner_type.in_([*VENDOR_BILLED, TIER2])).group_by(bill_to))
+                 .where(in_period, owner.c.partner_type.in_(BILLED_TYPES)).group_by(bill_to))
     return {partner_key(p): int(s) for p, s in session.execute(statement)}
 
 
@@ -303,6 +319,11 @@ def load_quarter_commissions(session: Session, quarter: Quarter) -> list[Quarter
 
 
 # --- payments --------------------------------------------------------------------------------
+
+def lock_payments(session: Session) -> None:
+    """One payment import at a time (PostgreSQL), so two files cannot together overpay an invoice."""
+    _lock(session, PaymentRow.__tablename__, "SHARE ROW EXCLUSIVE")
+
 
 def invoice_rows(session: Session, invoice_ids: Iterable[str]) -> dict[str, InvoiceRow]:
     statement = select(InvoiceRow).where(InvoiceRow.invoice_id.in_(list(invoice_ids)))
