@@ -28,7 +28,7 @@ def choose(rows: list[ApplicationRow]) -> ApplicationRow:
     ordered = [r for r in rows if r.state in OPEN_STATES] + [r for r in rows if r.state not in OPEN_STATES]
     by_id = {r.id: r for r in ordered}
     chosen = st.selectbox("Application", list(by_id), key=REVIEW_ID,
-                          format_func=lambda i: f"{i}: {by_id[i].company_name} ({humanize(by_id[i].state)})")
+                          format_func=lambda i: f"{i}: {by_id[i].company_name}")
     return by_id[chosen]
 
 

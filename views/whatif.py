@@ -89,7 +89,9 @@ def show(result: WhatIf) -> None:
         difference_chart(table)
     with tiers:
         commission_by_tier_chart(table)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config={
+        **{c: st.column_config.NumberColumn(format="%.2f") for c in ["commissionable", *AMOUNTS]},
+        **{c: st.column_config.NumberColumn(format="%.4f") for c in ["rate now", "rate what-if"]}})
 
 
 require(Role.analyst)

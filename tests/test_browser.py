@@ -1,0 +1,176 @@
+"""The app in a real browser: the README's run command serves it, headless Chromium uses it.
+
+The server starts on an empty SQLite file, so its first page load also loads the demo. A
+demo manager signs in, approves an eligible application and finds the new partner; a demo
+analyst runs a what-if. Every page visited is saved as a screenshot under
+test-output/browser/. Debian's `chromium` is required: without it the test is skipped,
+except under CI=true, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlmodel import Session
+
+from partnerdesk.applications import list_applications, stored_decision
+from partnerdesk.settings import PROJECT_ROOT, Settings
+from partnerdesk.workspace import Workspace
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = PROJECT_ROOT / "test-output" / "browser"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> tuple[str, str]:
+    """`streamlit run app.py --server.headless true` on a free port and an empty database: (url, database)."""
+    folder = tmp_path_factory.mktemp("served")
+    database_url = f"sqlite:///{folder / 'partnerdesk.db'}"
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with open(folder / "streamlit.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port)], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            assert server.poll() is None, (folder / "streamlit.log").read_text()
+            assert time.monotonic() < deadline, "the server did not become healthy within 60 s"
+            time.sleep(0.5)
+        yield url, database_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def page(chromium, served, request):
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(served[0])
+    page.shot = _screenshots(page, request.node.name)
+    yield page
+    context.close()
+
+
+def _screenshots(page, test_name: str):
+    folder = SCREENSHOTS / test_name
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = []
+
+    def shot(name: str) -> Path:
+        page.wait_for_selector(IDLE)
+        page.wait_for_timeout(500)  # let charts and tables paint
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path))
+        taken.append(path)
+        return path
+    return shot
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.get_by_label("Username").first.fill(username)
+    page.get_by_label("Password").first.fill(password)
+    page.shot("sign-in")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def an_eligible_open_application(database_url: str):
+    ws = Workspace.open(Settings(database_url=database_url))
+    return next(a for a in list_applications(ws, state="submitted") if a.eligible and a.partner_type != "distributor")
+
+
+def review_criteria(database_url: str, row) -> list[str]:
+    """Titles of the criteria a manager confirms on this application's page."""
+    ws = Workspace.open(Settings(database_url=database_url))
+    with Session(ws.engine) as session:
+        decision = stored_decision(session, row.id)
+    titles = {c.id: c.title for c in ws.rulebook.criteria(decision.partner_type)}
+    return [titles[c] for c in decision.to_review]
+
+
+def test_a_demo_manager_approves_an_application_and_finds_the_new_partner(page, served):
+    sign_in(page, "manager", "manager-demo")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    page.shot("review-queue")
+    chosen = an_eligible_open_application(served[1])
+
+    page.get_by_role("combobox", name="Application to review").click()
+    page.keyboard.type(f"{chosen.id}: {chosen.company_name}")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Review this application").click()
+    page.get_by_role("heading", name=chosen.company_name).wait_for()
+    for title in review_criteria(served[1], chosen):
+        confirmation = page.get_by_test_id("stCheckbox").filter(has_text=f"I have checked {title}:")
+        confirmation.locator("label").click()
+        expect(confirmation.get_by_role("checkbox")).to_be_checked()
+    page.shot("review")
+    page.get_by_role("button", name="Approve", exact=True).click()
+    approved = page.get_by_text(f"Application {chosen.id} ({chosen.company_name}): approved as partner P-")
+    approved.wait_for()
+    partner_id = approved.inner_text().rsplit(" ", 1)[-1].rstrip(".")
+    page.shot("approved")
+
+    page.get_by_role("link", name="Partners").click()
+    page.get_by_label("Find a partner").fill(chosen.company_name)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"{partner_id} {chosen.company_name}").wait_for()
+    page.shot("partners")
+    assert list_applications(Workspace.open(Settings(database_url=served[1])), state="approved")
+
+
+def test_a_demo_analyst_runs_a_what_if(page):
+    sign_in(page, "analyst", "analyst-demo")
+    page.get_by_role("heading", name="Settlement").wait_for()
+    page.shot("settlement")
+    page.get_by_role("link", name="What-if").click()
+    page.get_by_role("heading", name="What-if").wait_for()
+    rate = page.get_by_label("Agency commission rate")
+    rate.fill("0.12")
+    rate.press("Tab")
+    page.get_by_role("button", name="Compare with the plan in force").click()
+    page.get_by_text("Commission difference per partner").wait_for()
+    page.shot("what-if")
+    assert page.get_by_text("Difference", exact=True).is_visible()
