@@ -35,7 +35,9 @@ def test_a_distributor_with_two_tier2_resellers(sqlite_cli, tmp_path):
     for n, partner_type in enumerate(["agency", "direct_reseller", "distributor"]):
         path = write_json(tmp_path / f"{partner_type}.json", application(partner_type, registration_number=SG_UENS[n]))
         application_id = cli("apply", path, "--as-of", "2026-06-01").json["application_id"]
-        approved = cli("review", application_id, "--approve", "--by", "maria", "--confirm", confirmations[partner_type])
+        tier = ["--tier", "gold"] if partner_type == "direct_reseller" else []
+        approved = cli("review", application_id, "--approve", "--by", "maria", "--confirm",
+                       confirmations[partner_type], *tier)
         assert approved.json == {"partner_id": f"P-{n + 1}"}, approved.stderr
     assert cli("tier2", "add", "--distributor", "P-3", "--name", "Small Reseller").json == {"partner_id": "P-4"}
     assert cli("tier2", "add", "--distributor", "P-3", "--name", "Other Reseller", "--discount", "0.07").json == {
