@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_driver import errors, open_page, press, sign_in, texts
+from app_driver import errors, open_page, press, sign_in, sign_in_as, texts
 from factories import AS_OF, SG_UENS, application
 from partnerdesk.applications import history, list_applications, submit
 from partnerdesk.review import Action, review
@@ -157,3 +157,17 @@ def test_finding_a_partner_by_name(app_url, app_workspace):
     at.text_input(key="partners.search").input("lion").run()
     assert partner_names(at) == ["Lion City Cloud"]
     assert at.subheader[0].value == "P-2 Lion City Cloud"
+
+
+def test_a_distributor_shows_its_tier2_resellers_and_all_their_customers(demo_url):
+    at = open_page(sign_in_as(demo_url, "manager", "manager-demo"), "partners")
+    at.text_input(key="partners.search").input("Equator").run()
+    assert at.subheader[0].value.endswith("Equator Distribution Pte. Ltd.")
+    resellers = at.dataframe[1].value
+    assert resellers["name"].tolist() == ["Orchard Road Tech", "Jurong Cloud Shop", "Sentosa Digital"]
+    customers = at.dataframe[2].value
+    own = at.subheader[0].value.split(" ")[0]
+    assert set(customers["partner"]) <= {own, *resellers["partner"]}
+    assert own in set(customers["partner"]) and set(customers["partner"]) & set(resellers["partner"])
+    current = customers[customers["until"].isna()]["customer"].nunique()
+    assert f"**{current} customers now**, including its tier-2 resellers' customers" in texts(at)

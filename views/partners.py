@@ -1,4 +1,4 @@
-"""Approved partners, each distributor's tier-2 resellers, and their customers."""
+"""Approved partners, each distributor's tier-2 resellers, and their customers (past ones with an end date)."""
 
 import altair as alt
 import pandas as pd
@@ -8,7 +8,7 @@ from partnerdesk.accounts import Role
 from storage.records import partner_key
 from storage.tables import PartnerRow
 from views.common import humanize, require, workspace
-from views.queries import partners
+from views.queries import customers_of, partners
 
 
 def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:
@@ -30,11 +30,16 @@ def details(partner: PartnerRow, everyone: list[PartnerRow]) -> None:
     tier = f", tier {partner.tier}" if partner.tier else ""
     st.markdown(f"{humanize(partner.partner_type)} in {partner.territory}{tier}; approved on "
                 f"{partner.approved_on} from application {partner.application_id}.")
+    resellers = [p for p in everyone if p.parent_id == partner.id]
     if partner.partner_type == "distributor":
-        resellers = [p for p in everyone if p.parent_id == partner.id]
         st.markdown(f"**{len(resellers)} tier-2 resellers**")
         if resellers:
             st.dataframe(partner_table(resellers), hide_index=True)
+    customers = customers_of(workspace(), [partner.id, *(r.id for r in resellers)])
+    st.markdown(f"**{len({c['customer'] for c in customers if c['until'] is None})} customers now**"
+                + (", including its tier-2 resellers' customers" if resellers else ""))
+    if customers:
+        st.dataframe(pd.DataFrame(customers), hide_index=True)
 
 
 require(Role.manager)

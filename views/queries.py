@@ -14,6 +14,7 @@ from qualification.decision import Decision
 from settlement.commissions import QuarterlyCommission
 from settlement.periods import Quarter
 from storage import settlement_records
+from storage.records import partner_key
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
@@ -51,3 +52,18 @@ def is_empty(ws: Workspace) -> bool:
     """No accounts, applications, partners, customers, billing lines or settlements yet."""
     with Session(ws.engine) as session:
         return settlement_records.is_empty(session, [t.__table__ for t in DATA_TABLES])
+
+
+def customers_of(ws: Workspace, partner_ids: list[int]) -> list[dict]:
+    """Every association of a customer with one of these partners, and when it ended (the customer's next one)."""
+    with Session(ws.engine) as session:
+        mine = select(CustomerAssociation.customer_id).where(CustomerAssociation.partner_id.in_(partner_ids))
+        rows = list(session.exec(select(CustomerAssociation).where(CustomerAssociation.customer_id.in_(mine))
+                                 .order_by(CustomerAssociation.customer_id, CustomerAssociation.associated_on)))
+    found = []
+    for row, after in zip(rows, [*rows[1:], None]):
+        until = after.associated_on if after is not None and after.customer_id == row.customer_id else None
+        if row.partner_id in partner_ids:
+            found.append({"customer": row.customer_id, "partner": partner_key(row.partner_id),
+                          "associated on": row.associated_on, "until": until})
+    return found
