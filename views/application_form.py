@@ -8,6 +8,7 @@ validation message of its field appears; messages come from the `Application` mo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -33,6 +34,8 @@ CERTIFICATE_COLUMNS = {
     "expires_on": st.column_config.DateColumn("Expires on", format="YYYY-MM-DD", required=True),
 }
 PRECHECK_STAND_INS = {"company_name": "(company name)", "contact_email": "precheck@partnerdesk.example"}
+BLANK = Application.model_construct(partner_type=PartnerType.direct_reseller, company_name="", territory=None,
+                                    contact_email="")  # a new form starts from the model's defaults
 
 
 def _country(label: str, key: str, value: str | None) -> str | None:
@@ -46,8 +49,8 @@ def _currency(label: str, key: str, rulebook: Rulebook, value: str) -> str:
     return st.selectbox(label, codes, index=codes.index(value) if value in codes else 0, key=key)
 
 
-def _certificates(key: str, initial: Application | None) -> list[dict]:
-    rows = [c.model_dump() for c in initial.acp_certificates] if initial else []
+def _certificates(key: str, initial: Application) -> list[dict]:
+    rows = [c.model_dump() for c in initial.acp_certificates]
     table = pd.DataFrame(rows, columns=list(CERTIFICATE_COLUMNS)).astype({"expires_on": "datetime64[ns]"})
     edited = st.data_editor(table, key=key, num_rows="dynamic", column_config=CERTIFICATE_COLUMNS,
                             hide_index=True)
@@ -75,95 +78,109 @@ def _decimal_text(value: float) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
+@dataclass
+class _Form:
+    """The widgets drawn so far: each field's value and the slot under it for its message."""
+
+    key: str
+    rulebook: Rulebook
+    a: Application
+    values: dict[str, object] = field(default_factory=dict)
+    slots: dict[str, object] = field(default_factory=dict)
+
+    def k(self, name: str) -> str:
+        return f"{self.key}.{name}"
+
+    def add(self, name: str, value: object) -> None:
+        self.values[name] = value
+        self.slots[name] = st.empty()
+
+
 def application_fields(key: str, rulebook: Rulebook, initial: Application | None = None,
                        fixed_type: bool = False) -> dict:
     """Draw the form and return what is filled in as application data (empty fields left out)."""
-    a = initial
-    slots: dict[str, st.delta_generator.DeltaGenerator] = {}
-    values: dict[str, object] = {}
+    form = _Form(key, rulebook, initial or BLANK)
+    _company(form, fixed_type)
+    _finances(form)
+    _team(form)
+    _customers(form)
+    data = _as_data(form.values)
+    for name, message in problems(data, rulebook).items():
+        form.slots.get(name, st).error(message)
+    return data
 
-    def field(name: str, widget) -> None:
-        values[name] = widget
-        slots[name] = st.empty()
 
+def _company(f: _Form, fixed_type: bool) -> None:
     st.subheader("Company")
     types = list(PartnerType)
-    field("partner_type", st.selectbox(
-        "Partner type", types, index=types.index(a.partner_type) if a else 1, key=f"{key}.partner_type",
-        format_func=humanize, disabled=fixed_type))
-    field("company_name", st.text_input("Company name *", a.company_name if a else "", key=f"{key}.company_name"))
-    field("territory", _country("Territory (where you sell) *", f"{key}.territory", a.territory if a else None))
+    f.add("partner_type", st.selectbox("Partner type", types, index=types.index(f.a.partner_type),
+                                       key=f.k("partner_type"), format_func=humanize, disabled=fixed_type))
+    f.add("company_name", st.text_input("Company name *", f.a.company_name, key=f.k("company_name")))
+    f.add("territory", _country("Territory (where you sell) *", f.k("territory"), f.a.territory))
     left, right = st.columns(2)
     with left:
-        field("registration_country", _country("Registration country", f"{key}.registration_country",
-                                               a.registration_country if a else None))
-        field("registration_date", st.date_input(
-            "Registration date", a.registration_date if a else None, min_value=dt.date(1800, 1, 1),
-            key=f"{key}.registration_date"))
+        f.add("registration_country", _country("Registration country", f.k("registration_country"),
+                                               f.a.registration_country))
+        f.add("registration_date", st.date_input("Registration date", f.a.registration_date,
+                                                 min_value=dt.date(1800, 1, 1), key=f.k("registration_date")))
     with right:
-        field("registration_number", st.text_input(
-            "Registration number", (a.registration_number or "") if a else "", key=f"{key}.registration_number"))
-        field("contact_email", st.text_input("Contact e-mail *", a.contact_email if a else "",
-                                             key=f"{key}.contact_email"))
+        f.add("registration_number", st.text_input("Registration number", f.a.registration_number or "",
+                                                   key=f.k("registration_number")))
+        f.add("contact_email", st.text_input("Contact e-mail *", f.a.contact_email, key=f.k("contact_email")))
 
+
+def _finances(f: _Form) -> None:
     st.subheader("Finances")
     left, right = st.columns([2, 1])
     with left:
-        field("registered_capital", st.text_input(
-            "Registered capital", str(a.registered_capital) if a else "0", key=f"{key}.registered_capital"))
+        f.add("registered_capital", st.text_input("Registered capital", str(f.a.registered_capital),
+                                                  key=f.k("registered_capital")))
     with right:
-        field("capital_currency", _currency("Capital currency", f"{key}.capital_currency", rulebook,
-                                            a.capital_currency if a else "USD"))
-    field("financial_health", st.radio(
-        "Financial health", HEALTH, index=HEALTH.index(a.financial_health if a else "unknown"),
-        key=f"{key}.financial_health", horizontal=True))
+        f.add("capital_currency", _currency("Capital currency", f.k("capital_currency"), f.rulebook,
+                                            f.a.capital_currency))
+    f.add("financial_health", st.radio("Financial health", HEALTH, index=HEALTH.index(f.a.financial_health),
+                                       key=f.k("financial_health"), horizontal=True))
 
+
+def _team(f: _Form) -> None:
     st.subheader("Team and certificates")
-    field("business_areas", st.multiselect(
-        "Business areas", [b.value for b in BusinessArea], [b.value for b in a.business_areas] if a else [],
-        key=f"{key}.business_areas", format_func=humanize))
-    chosen = list(a.industries) if a else []
-    field("industries", st.multiselect(
-        "Industries you serve", sorted({*INDUSTRIES, *chosen}), chosen, key=f"{key}.industries",
-        accept_new_options=True))
+    f.add("business_areas", st.multiselect("Business areas", [b.value for b in BusinessArea],
+                                           [b.value for b in f.a.business_areas], key=f.k("business_areas"),
+                                           format_func=humanize))
+    f.add("industries", st.multiselect("Industries you serve", sorted({*INDUSTRIES, *f.a.industries}),
+                                       list(f.a.industries), key=f.k("industries"), accept_new_options=True))
     st.markdown("Staff dedicated to the vendor")
-    staff = {}
-    for column, role in zip(st.columns(3), ("sales", "tech", "ops")):
-        with column:
-            staff[role] = st.number_input(humanize(role), min_value=0, step=1, key=f"{key}.dedicated_staff.{role}",
-                                          value=getattr(a.dedicated_staff, role) if a else 0)
-    field("dedicated_staff", staff)
+    staff = {role: column.number_input(humanize(role), min_value=0, step=1, value=getattr(f.a.dedicated_staff, role),
+                                       key=f.k(f"dedicated_staff.{role}"))
+             for column, role in zip(st.columns(3), ("sales", "tech", "ops"))}
+    f.add("dedicated_staff", staff)
     st.markdown("ACP certificates")
-    field("acp_certificates", _certificates(f"{key}.acp_certificates", a))
+    f.add("acp_certificates", _certificates(f.k("acp_certificates"), f.a))
 
+
+def _customers(f: _Form) -> None:
     st.subheader("Customers and commitment")
     left, right = st.columns(2)
     with left:
-        field("existing_customers", st.number_input(
-            "Existing customers", min_value=0, step=1, value=a.existing_customers if a else 0,
-            key=f"{key}.existing_customers"))
-        field("tier2_resellers_managed", st.number_input(
-            "Tier-2 resellers managed", min_value=0, step=1, value=a.tier2_resellers_managed if a else 0,
-            key=f"{key}.tier2_resellers_managed"))
+        f.add("existing_customers", st.number_input("Existing customers", min_value=0, step=1,
+                                                    value=f.a.existing_customers, key=f.k("existing_customers")))
+        f.add("tier2_resellers_managed", st.number_input("Tier-2 resellers managed", min_value=0, step=1,
+                                                         value=f.a.tier2_resellers_managed,
+                                                         key=f.k("tier2_resellers_managed")))
     with right:
-        field("customer_operations_years", _decimal_text(st.number_input(
-            "Years of customer operations", min_value=0.0, step=0.5,
-            value=float(a.customer_operations_years) if a else 0.0, key=f"{key}.customer_operations_years")))
+        f.add("customer_operations_years", _decimal_text(st.number_input(
+            "Years of customer operations", min_value=0.0, step=0.5, value=float(f.a.customer_operations_years),
+            key=f.k("customer_operations_years"))))
     left, right = st.columns([2, 1])
     with left:
-        field("first_year_revenue_commitment", st.text_input(
-            "First-year revenue commitment", str(a.first_year_revenue_commitment) if a else "0",
-            key=f"{key}.first_year_revenue_commitment"))
+        f.add("first_year_revenue_commitment", st.text_input(
+            "First-year revenue commitment", str(f.a.first_year_revenue_commitment),
+            key=f.k("first_year_revenue_commitment")))
     with right:
-        field("commitment_currency", _currency("Commitment currency", f"{key}.commitment_currency", rulebook,
-                                               a.commitment_currency if a else "USD"))
-    field("statement", st.text_area("Why you want to partner, and the resources you bring",
-                                    a.statement if a else "", key=f"{key}.statement"))
-
-    data = _as_data(values)
-    for name, message in problems(data, rulebook).items():
-        slots.get(name, st).error(message)
-    return data
+        f.add("commitment_currency", _currency("Commitment currency", f.k("commitment_currency"), f.rulebook,
+                                               f.a.commitment_currency))
+    f.add("statement", st.text_area("Why you want to partner, and the resources you bring", f.a.statement,
+                                    key=f.k("statement")))
 
 
 def _as_data(values: dict[str, object]) -> dict:
