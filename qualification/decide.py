@@ -31,16 +31,18 @@ def _shortfall(check: Check, facts: dict[str, int | str]) -> int | str:
 
 
 def _words(template: str, check: Check | None, facts: dict[str, int | str], shown: dict[str, int | str],
-           territory: str) -> str:
+           territory: str, actual: str | None) -> str:
+    """A message template filled in; {actual} is the criterion's actual fact, {value} the check's threshold."""
+    actual_text = shown[actual] if actual else ""
     if check is None:
-        return template.format(**shown, actual="", value="", shortfall="", territory=territory)
+        return template.format(**shown, actual=actual_text, value="", shortfall="", territory=territory)
     value = check.value
     threshold = shown[value.fact] if isinstance(value, FactRef) else value
     if isinstance(threshold, Decimal) and FACTS[check.fact].kind is FactKind.money:
         threshold = str(threshold.quantize(Decimal("0.01")))
     elif isinstance(threshold, Decimal):
         threshold = format(threshold.normalize(), "f")
-    return template.format(**shown, actual=shown[check.fact], value=threshold,
+    return template.format(**shown, actual=actual_text, value=threshold,
                            shortfall=_shortfall(check, facts), territory=territory)
 
 
@@ -48,17 +50,20 @@ def judge(criterion: Criterion, firings: list[Firing], facts: dict[str, int | st
           shown: dict[str, int | str], territory: str) -> CriterionResult:
     """One criterion's result from the firings of its checks."""
     mine = [f for f in firings if f[0] == criterion.id]
-    primary = criterion.checks[0] if criterion.checks else None
     failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1], default=None)
     if failure is not None:
         check = criterion.checks[failure[1]]
         template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
-        status, message = Status.failed, _words(template, check, facts, shown, territory)
-    elif criterion.attest or any(f[2] == "review" for f in mine):
-        status, message = Status.review, _words(criterion.review_message, primary, facts, shown, territory)
+        status, actual = Status.failed, check.fact
     else:
-        status, message = Status.passed, _words(criterion.pass_message, primary, facts, shown, territory)
-    return CriterionResult(id=criterion.id, status=status, actual=shown[primary.fact] if primary else None,
+        actual = criterion.actual_fact
+        check = next((c for c in criterion.checks if c.fact == actual), None)
+        reviewed = criterion.attest or any(f[2] == "review" for f in mine)
+        status = Status.review if reviewed else Status.passed
+        template = criterion.review_message if reviewed else criterion.pass_message
+    message = _words(template, check, facts, shown, territory, actual)
+    return CriterionResult(id=criterion.id, status=status,
+                           actual=shown[criterion.actual_fact] if criterion.actual_fact else None,
                            required=criterion.required_text(), message=message)
 
 

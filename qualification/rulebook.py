@@ -100,6 +100,7 @@ class Criterion(_Data):
     title: str
     checks: list[Check] = []
     attest: bool = False
+    actual: str | None = None  # the fact shown as the criterion's actual value; default: the first check's
     required: str | None = None
     pass_message: str | None = None
     review_message: str | None = None
@@ -108,6 +109,8 @@ class Criterion(_Data):
     def _complete(self) -> "Criterion":
         if not self.checks and not self.attest:
             raise ValueError("a criterion needs checks, attest: true, or both")
+        if self.actual is not None and self.actual not in FACTS:
+            raise ValueError(f"actual: unknown fact {self.actual!r}")
         if self.checks and self.pass_message is None:
             raise ValueError("a criterion with checks needs a pass_message")
         reviewable = self.attest or any(c.review_values for c in self.checks)
@@ -117,6 +120,10 @@ class Criterion(_Data):
             if template:
                 _check_template(template)
         return self
+
+    @property
+    def actual_fact(self) -> str | None:
+        return self.actual or (self.checks[0].fact if self.checks else None)
 
     def required_text(self) -> str:
         if self.required:

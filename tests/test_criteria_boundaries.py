@@ -235,3 +235,10 @@ def test_the_same_application_and_date_always_give_the_same_decision():
     again = [decide(app, Circumstances(as_of=AS_OF, approved_distributors=1), RULEBOOK) for _ in range(20)]
     assert all(d == first for d in again)
     assert first.rules_version.startswith("2026.11.1+")
+
+
+def test_entity_age_reports_the_full_years_as_its_actual_value():
+    app = Application.model_validate(application("agency", registration_date="2021-03-15"))
+    result = decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("entity_age")
+    assert result.actual == 5
+    assert result.message == "registered 5 full years before the decision date; at least 1 required"

@@ -40,7 +40,7 @@ def test_the_shipped_rules_check_clean(sqlite_cli):
     ("distributor.yaml", "fact: valid_acp_certificates", "fact: acp_count",
      "distributor.yaml:47: rule acp_certificates: criteria.4.checks.0: unknown fact 'acp_count'"),
     ("agency.yaml", "financial_health\n    title", "entity_age\n    title",
-     "agency.yaml:6: criteria: criterion id 'entity_age' appears twice"),
+     "agency.yaml:8: criteria: criterion id 'entity_age' appears twice"),
     ("agency.yaml", "{value} required ({shortfall}", "{value} required ({short}",
      "unknown placeholder(s) ['short']"),
     ("territories.yaml", "HK: 1", "HK: -1", "territories.yaml:5: caps.HK: Input should be greater than or equal to 0"),
