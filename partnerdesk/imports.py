@@ -93,6 +93,8 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
+        if summary.imported:
+            records.refresh_statistics(connection, records.lines)
     return summary
 
 
@@ -153,6 +155,8 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
+        if summary.imported:
+            records.refresh_statistics(connection, records.associations)
     return summary
 
 

@@ -124,36 +124,54 @@ def _convert(values: tuple, processors: list) -> tuple:
     return tuple(p(v) if p else v for v, p in zip(values, processors))
 
 
-def _markers(connection: Connection, count: int) -> str:
-    return ", ".join(["?" if connection.dialect.paramstyle == "qmark" else "%s"] * count)
-
-
 LINE_COLUMNS = [lines.c[name] for name in UsageLine._fields]
+LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
+
+
+def _on_postgresql(connection: Connection) -> bool:
+    return connection.dialect.name == "postgresql"
 
 
 def stored_lines(connection: Connection, line_ids: Iterable[str]) -> dict[str, UsageLine]:
     """The stored lines among these ids, to tell a repeat from a conflicting line.
 
-    Driver-level SQL (one marker per id) because SQLAlchemy's expanding IN and per-value
-    processing cost seconds per million lines; the column types still convert the values.
+    Driver-level SQL, because SQLAlchemy's expanding IN and per-value processing cost seconds
+    per million lines: PostgreSQL takes the ids as one array, SQLite one marker each. The
+    column types still convert the values read.
     """
     ids = list(line_ids)
     if not ids:
         return {}
+    select_lines = f"SELECT {LINE_NAMES} FROM {lines.name} WHERE line_id "
+    if _on_postgresql(connection):
+        found = connection.exec_driver_sql(select_lines + "= ANY(%s)", (ids,))
+    else:
+        found = connection.exec_driver_sql(select_lines + f"IN ({', '.join('?' * len(ids))})", tuple(ids))
     _, readers = _driver_types(connection, LINE_COLUMNS)
-    statement = (f"SELECT {', '.join(c.name for c in LINE_COLUMNS)} FROM {lines.name} "
-                 f"WHERE line_id IN ({_markers(connection, len(ids))})")
-    found = connection.exec_driver_sql(statement, tuple(ids))
     return {row[0]: UsageLine(*_convert(row, readers)) for row in found}
 
 
 def insert_lines(connection: Connection, new_lines: list[UsageLine]) -> None:
-    """Core executemany at the driver level, for the same reason as `stored_lines`."""
-    if new_lines:
-        writers, _ = _driver_types(connection, LINE_COLUMNS)
-        statement = (f"INSERT INTO {lines.name} ({', '.join(c.name for c in LINE_COLUMNS)}) "
-                     f"VALUES ({_markers(connection, len(LINE_COLUMNS))})")
-        connection.exec_driver_sql(statement, [_convert(line, writers) for line in new_lines])
+    """PostgreSQL: COPY (four times faster than executemany); SQLite: executemany at the driver level."""
+    if not new_lines:
+        return
+    if _on_postgresql(connection):
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {lines.name} ({LINE_NAMES}) FROM STDIN") as copy:
+                for line in new_lines:
+                    copy.write_row(line)
+        return
+    writers, _ = _driver_types(connection, LINE_COLUMNS)
+    statement = f"INSERT INTO {lines.name} ({LINE_NAMES}) VALUES ({', '.join('?' * len(LINE_COLUMNS))})"
+    connection.exec_driver_sql(statement, [_convert(line, writers) for line in new_lines])
+
+
+def refresh_statistics(connection: Connection, table) -> None:
+    """After a bulk import on PostgreSQL: without fresh statistics the planner took the new lines
+    for a handful and joined them to the associations by nested loop (minutes instead of
+    a fraction of a second for a million lines)."""
+    if _on_postgresql(connection):
+        connection.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def stored_associations(connection: Connection, customer_ids: Iterable[str]) -> dict[tuple[str, dt.date], int]:
