@@ -1,8 +1,8 @@
 """Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
 
-Each import runs in ONE transaction: rows are checked and inserted in batches (SQLAlchemy
-Core executemany), and if any row was bad the transaction rolls back at the end, so a file
-imports completely or not at all. A row already stored with the same content is a no-op;
+Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
+SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
+a file imports completely or not at all. A row already stored with the same content is a no-op;
 the same key with other content is a bad row. Months that are settled are closed: no line
 can be added to them and no association can move their lines to another partner.
 """
@@ -31,7 +31,7 @@ Progress = Callable[[int], None]
 """Told the number of rows read so far, every PROGRESS_EVERY rows."""
 
 
-def _parsed(batch: list[Row], parse, bad: BadRows) -> list[tuple[int, object]]:
+def _parsed(batch: list[Row], parse: Callable[[dict], object], bad: BadRows) -> list[tuple[int, object]]:
     parsed = []
     for line, row in batch:
         problem = shape_problem(row)
