@@ -13,17 +13,30 @@ from sqlalchemy import Engine
 
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
-from qualification.rulebook import Rulebook, load_rulebook
+from qualification.rulebook import Rulebook, read_sources, rulebook_from_sources
 from settlement.plan import PLAN_FILE, Plan, load_plan
 from storage.db import get_engine
 
 
+_rulebooks: dict[tuple[tuple[str, str], ...], Rulebook] = {}
+
+
 def rulebook_from(rules_dir: Path) -> Rulebook:
-    """The rulebook of a directory, or an input error listing every problem in its files."""
-    rulebook, errors = load_rulebook(rules_dir)
-    if errors:
-        raise InputError("; ".join(str(e) for e in errors))
-    return rulebook
+    """The rulebook of a directory, or an input error listing every problem in its files.
+
+    Files are read on every call, so an edit takes effect at once; they are parsed again only
+    when their text changed.
+    """
+    sources = read_sources(rules_dir)
+    key = tuple(sorted(sources.items()))
+    if key not in _rulebooks:
+        rulebook, errors = rulebook_from_sources(sources)
+        if errors:
+            raise InputError("; ".join(str(e) for e in errors))
+        if len(_rulebooks) >= 16:  # drafts come and go; keep the cache small
+            _rulebooks.clear()
+        _rulebooks[key] = rulebook
+    return _rulebooks[key]
 
 
 def plan_from(path: Path) -> Plan:
