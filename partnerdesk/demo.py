@@ -141,7 +141,7 @@ def _approve_partners(ws: Workspace, rng: random.Random, certificates_until: dt.
 def _open_applications(ws: Workspace, rng: random.Random, as_of: dt.date, certificates_until: dt.date) -> None:
     """Applications in every other state; a few belong to the demo applicant account."""
     base = len(APPROVED)
-    lately = [as_of - dt.timedelta(days=d) for d in (20, 12, 9, 6, 3, 1)]
+    lately = [as_of - dt.timedelta(days=d) for d in (1, 3, 6, 9, 12, 20)]  # most recent first
 
     def submit(index: int, partner_type: str, company: str, territory: str, day: dt.date,
                by: str | None = None, **changes) -> tuple[int, list[str]]:

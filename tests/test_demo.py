@@ -51,3 +51,10 @@ def test_the_demo_command_prints_its_accounts(sqlite_cli):
     assert {a["username"]: a["password"] for a in result.json["accounts"]} == {
         "applicant": "applicant-demo", "manager": "manager-demo", "analyst": "analyst-demo", "admin": "admin-demo"}
     assert result.json["settled"][-1] == "2026-Q2"
+
+
+def test_every_demo_audit_trail_runs_forward_in_time(sqlite_workspace):
+    load_demo(sqlite_workspace, as_of=dt.date(2026, 11, 24))
+    for row in applications.list_applications(sqlite_workspace):
+        times = [entry["at"] for entry in applications.history(sqlite_workspace, row.id)]
+        assert times == sorted(times), (row.company_name, times)
