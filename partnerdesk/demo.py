@@ -18,14 +18,11 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from stdnum.sg import uen
 
-from partnerdesk import accounts, applications, imports, payments, review, settling, tier2
+from partnerdesk import accounts, applications, imports, lookups, payments, review, settling, tier2
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from settlement.periods import Month
 from storage import settlement_records as records
-from storage.settlement_tables import CustomerAssociation, Settlement
-from storage.settlement_tables import UsageLine as UsageLineRow
-from storage.tables import ApplicationRow, PartnerRow, UserRow
 
 SEED = 2026
 FIRST_MONTH, LAST_MONTH = Month(year=2026, month=5), Month(year=2026, month=10)
@@ -79,10 +76,8 @@ class DemoSummary(BaseModel):
 
 
 def _refuse_unless_empty(ws: Workspace) -> None:
-    tables = [ApplicationRow, PartnerRow, UserRow, CustomerAssociation, UsageLineRow, Settlement]
-    with Session(ws.engine) as session:
-        if not records.is_empty(session, [t.__table__ for t in tables]):
-            raise InputError("demo: the database is not empty; the demo loads only into an empty database")
+    if not lookups.is_empty(ws):
+        raise InputError("demo: the database is not empty; the demo loads only into an empty database")
 
 
 def _registration(rng: random.Random, territory: str, index: int) -> dict:

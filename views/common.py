@@ -18,7 +18,7 @@ from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
 from storage.tables import UserRow
-from views.queries import is_empty
+from partnerdesk.lookups import is_empty
 
 ACCOUNT = "account"
 FLASH = "flash"

@@ -9,7 +9,7 @@ from partnerdesk.errors import InputError
 from storage.tables import ApplicationRow
 from views.application_form import application_fields, show_decision
 from views.common import flash, humanize, require, show_input_error, today, workspace
-from views.queries import latest_decision
+from partnerdesk.lookups import latest_decision
 
 
 def overview(rows: list[ApplicationRow]) -> None:

@@ -8,7 +8,7 @@ from partnerdesk.accounts import Role
 from storage.records import partner_key
 from storage.tables import PartnerRow
 from views.common import humanize, require, workspace
-from views.queries import customers_of, partners
+from partnerdesk.lookups import customers_of, partners
 
 
 def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:

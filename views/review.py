@@ -12,7 +12,7 @@ from storage.records import OPEN_STATES, partner_key
 from storage.tables import ApplicationRow
 from views.application_form import show_decision
 from views.common import REVIEW_ID, Account, flash, humanize, require, show_input_error, workspace
-from views.queries import latest_decision, partners
+from partnerdesk.lookups import latest_decision, partners
 
 BUTTONS = {  # label: (action, override)
     "Approve": (Action.approve, False),

@@ -15,7 +15,7 @@ from partnerdesk.whatif import what_if
 from settlement.invoices import VENDOR
 from storage.records import partner_key
 from views.common import humanize, show_input_error, workspace
-from views.queries import partners
+from partnerdesk.lookups import partners
 
 
 def _billed_by_channel(month: str, types: dict[str, str]) -> dict[str, Decimal]:

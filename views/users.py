@@ -6,7 +6,7 @@ import streamlit as st
 from partnerdesk.accounts import Role, add_user
 from partnerdesk.errors import InputError
 from views.common import flash, require, show_input_error, workspace
-from views.queries import accounts
+from partnerdesk.lookups import accounts
 
 
 def new_account() -> None:

@@ -13,7 +13,7 @@ from settlement.quarterly import WhatIf
 from storage.records import partner_key
 from views.common import humanize, require, show_input_error, uploaded_file, workspace
 from views.plan_form import plan_fields, plan_of
-from views.queries import partners
+from partnerdesk.lookups import partners
 from views.settlement_periods import last_complete_quarter
 
 RESULT = "whatif.result"

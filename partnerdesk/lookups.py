@@ -1,4 +1,4 @@
-"""Read-only look-ups the pages show and the service layer does not offer yet.
+"""Read-only look-ups for the pages and the demo: stored decisions, partners, accounts, customers.
 
 Nothing here decides or writes: decisions and commissions come as the service layer stored
 them, partners and accounts are listed as they are.
