@@ -8,14 +8,14 @@ so a user fixes the file in one pass.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from partnerdesk.errors import InputError
-from settlement.feeds import Layout
+from settlement.feeds import BadRow, Layout
 
 Row = tuple[int, dict]
 """A data row and its line number in the file (the header is line 1)."""
@@ -73,6 +73,21 @@ def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
 def shape_problem(row: dict) -> str | None:
     """Why a row does not fit the header, if it does not."""
     return row.get(SHAPE)
+
+
+def parse_rows(rows: Iterable[Row], parse: Callable[[dict], object], bad: "BadRows") -> list[tuple[int, object]]:
+    """Each well-shaped row parsed, with its line number; every bad row goes to `bad` instead."""
+    parsed = []
+    for line, row in rows:
+        problem = shape_problem(row)
+        if problem:
+            bad.add(line, problem)
+            continue
+        try:
+            parsed.append((line, parse(row)))
+        except BadRow as error:
+            bad.add(line, str(error))
+    return parsed
 
 
 def batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:

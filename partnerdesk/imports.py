@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, read_rows, shape_problem
+from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.feeds import Association, BadRow, UsageLine
@@ -29,20 +29,6 @@ PROGRESS_EVERY = 100_000
 
 Progress = Callable[[int], None]
 """Told the number of rows read so far, every PROGRESS_EVERY rows."""
-
-
-def _parsed(batch: list[Row], parse: Callable[[dict], object], bad: BadRows) -> list[tuple[int, object]]:
-    parsed = []
-    for line, row in batch:
-        problem = shape_problem(row)
-        if problem:
-            bad.add(line, problem)
-            continue
-        try:
-            parsed.append((line, parse(row)))
-        except BadRow as error:
-            bad.add(line, str(error))
-    return parsed
 
 
 def _report(summary: ImportSummary, batch: list[Row], progress: Progress | None) -> None:
@@ -87,7 +73,7 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
         closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
         connection = session.connection()
         for batch in batches(rows, BATCH_ROWS):
-            parsed = _parsed(batch, feeds.usage_line, bad)
+            parsed = parse_rows(batch, feeds.usage_line, bad)
             new = _new_lines(connection, parsed, closed, bad, summary)
             records.insert_lines(connection, new)
             summary.imported += len(new)
@@ -149,7 +135,7 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
         known, closed = records.partner_ids(session), records.closed_months(session)
         connection = session.connection()
         for batch in batches(rows, BATCH_ROWS):
-            parsed = _parsed(batch, lambda row: _with_partner(row, known), bad)
+            parsed = parse_rows(batch, lambda row: _with_partner(row, known), bad)
             new = _new_associations(connection, parsed, closed, bad, summary)
             records.insert_associations(connection, new)
             summary.imported += len(new)

@@ -17,30 +17,15 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from partnerdesk.csvfiles import BadRows, ImportSummary, Row, read_rows, shape_problem
+from partnerdesk.csvfiles import BadRows, ImportSummary, Row, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
-from settlement.feeds import BadRow, Payment
 from settlement.invoices import VENDOR, InvoiceBalance, PaymentStatus, payment_status
 from settlement.money import as_cent_count, from_cent_count
 from settlement.monthly import partner_order
 from storage import settlement_records as records
 from storage.db import transaction
 from storage.records import partner_key
-
-
-def _parse(rows: Iterable[Row], bad: BadRows) -> list[tuple[int, Payment]]:
-    parsed = []
-    for line, row in rows:
-        problem = shape_problem(row)
-        if problem:
-            bad.add(line, problem)
-            continue
-        try:
-            parsed.append((line, feeds.payment(row)))
-        except BadRow as error:
-            bad.add(line, str(error))
-    return parsed
 
 
 def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
@@ -50,7 +35,7 @@ def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
     at = at or dt.datetime.now(dt.timezone.utc)
     with transaction(ws.engine) as session:
         records.lock_payments(session)
-        parsed = _parse(rows, bad)
+        parsed = parse_rows(rows, feeds.payment, bad)
         summary.rows_read = len(parsed) + len(bad.problems)
         ids = {p.invoice_id for _, p in parsed}
         invoices, paid = records.invoice_rows(session, ids), records.paid_cents(session, ids)
