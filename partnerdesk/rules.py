@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 from partnerdesk.applications import load_row, stored_application, stored_decision
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace, rulebook_from
-from qualification.decide import decide, evaluate
-from qualification.decision import CriterionResult, Status
+from qualification.decide import decide, statuses
+from qualification.decision import Status
 from qualification.facts import Circumstances, extract_facts
 from qualification.rulebook import Rulebook, load_rulebook, rulebook_from_sources
 from settlement.plan import PLAN_FILE, load_plan
@@ -41,21 +41,23 @@ def check(rules_dir: Path) -> dict:
             "ok": True}
 
 
-def _own_criteria(rulebook: Rulebook, application, situation: Circumstances) -> list[CriterionResult]:
+def _own_statuses(rulebook: Rulebook, application, situation: Circumstances) -> dict[str, Status]:
     facts = extract_facts(application, situation, rulebook.currencies.rates,
                           rulebook.cap_for(application.territory), rulebook.registration.formats)
-    return evaluate(rulebook, application.partner_type, facts, application.territory)
+    return statuses(rulebook, application.partner_type, facts)
 
 
-def _eligible(results: list[CriterionResult]) -> bool:
-    return all(r.status is not Status.failed for r in results)
+def _eligible(results: dict[str, Status]) -> bool:
+    return Status.failed not in results.values()
 
 
-def _changes(current: list[CriterionResult], draft: list[CriterionResult]) -> list[dict]:
-    before = {r.id: r.status.value for r in current}
-    after = {r.id: r.status.value for r in draft}
+def _status_text(status: Status | None) -> str | None:
+    return status.value if status else None
+
+
+def _changes(before: dict[str, Status], after: dict[str, Status]) -> list[dict]:
     ids = [*before, *(i for i in after if i not in before)]
-    return [{"id": i, "current": before.get(i), "draft": after.get(i)}
+    return [{"id": i, "current": _status_text(before.get(i)), "draft": _status_text(after.get(i))}
             for i in ids if before.get(i) != after.get(i)]
 
 
@@ -76,8 +78,8 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
         if application.capital_currency not in draft.currencies.rates or \
                 application.commitment_currency not in draft.currencies.rates:
             raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
-        before = _own_criteria(current, application, situation)
-        after = _own_criteria(draft, application, situation)
+        before = _own_statuses(current, application, situation)
+        after = _own_statuses(draft, application, situation)
         criteria = _changes(before, after)
         if criteria or _eligible(before) != _eligible(after):
             changed.append({"application_id": row.id, "company_name": row.company_name,

@@ -46,21 +46,35 @@ def _words(template: str, check: Check | None, facts: dict[str, int | str], show
                            shortfall=_shortfall(check, facts), territory=territory)
 
 
+def status_of(criterion: Criterion, mine: list[Firing]) -> Status:
+    """A failed check beats review (a firing or a manager's attestation), which beats pass."""
+    if any(f[2] == "fail" for f in mine):
+        return Status.failed
+    if criterion.attest or any(f[2] == "review" for f in mine):
+        return Status.review
+    return Status.passed
+
+
+def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str]) -> dict[str, Status]:
+    """Each criterion's status without wording its message (what `rules impact` compares)."""
+    firings = evaluator_for(rulebook).firings(facts)[partner_type]
+    return {c.id: status_of(c, [f for f in firings if f[0] == c.id]) for c in rulebook.criteria(partner_type)}
+
+
 def judge(criterion: Criterion, firings: list[Firing], facts: dict[str, int | str],
           shown: dict[str, int | str], territory: str) -> CriterionResult:
     """One criterion's result from the firings of its checks."""
     mine = [f for f in firings if f[0] == criterion.id]
-    failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1], default=None)
-    if failure is not None:
+    status = status_of(criterion, mine)
+    if status is Status.failed:
+        failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1])
         check = criterion.checks[failure[1]]
         template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
-        status, actual = Status.failed, check.fact
+        actual = check.fact
     else:
         actual = criterion.actual_fact
         check = next((c for c in criterion.checks if c.fact == actual), None)
-        reviewed = criterion.attest or any(f[2] == "review" for f in mine)
-        status = Status.review if reviewed else Status.passed
-        template = criterion.review_message if reviewed else criterion.pass_message
+        template = criterion.review_message if status is Status.review else criterion.pass_message
     message = _words(template, check, facts, shown, territory, actual)
     return CriterionResult(id=criterion.id, status=status,
                            actual=shown[criterion.actual_fact] if criterion.actual_fact else None,
