@@ -37,9 +37,12 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with Session(ws.engine) as session:
         partners = records.partners(session)
+        base = commission_base(session, quarter, current)
+        same_exclusions = set(plan.non_commissionable_products) == set(current.non_commissionable_products)
+        other_base = base if same_exclusions else commission_base(session, quarter, plan)
         try:
-            now = earnings(quarter, current, partners, commission_base(session, quarter, current))
-            then = earnings(quarter, plan, partners, commission_base(session, quarter, plan))
+            now = earnings(quarter, current, partners, base)
+            then = earnings(quarter, plan, partners, other_base)
         except TermsMissing as error:
             raise InputError(str(error)) from None
     return compare(quarter, partners, current, now, plan, then)
