@@ -15,10 +15,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from partnerdesk.accounts import Role
 from partnerdesk.demo import load_demo
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import is_empty
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
 from storage.tables import UserRow
-from partnerdesk.lookups import is_empty
 
 ACCOUNT = "account"
 FLASH = "flash"

@@ -6,10 +6,10 @@ import streamlit as st
 from partnerdesk.accounts import Role
 from partnerdesk.applications import history, list_applications, stored_application, update
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import latest_decision
 from storage.tables import ApplicationRow
 from views.application_form import application_fields, show_decision
 from views.common import flash, humanize, require, show_input_error, today, workspace
-from partnerdesk.lookups import latest_decision
 
 
 def overview(rows: list[ApplicationRow]) -> None:

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from partnerdesk.accounts import Role
+from partnerdesk.lookups import customers_of, partners
 from storage.records import partner_key
 from storage.tables import PartnerRow
 from views.common import humanize, require, workspace
-from partnerdesk.lookups import customers_of, partners
 
 
 def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:

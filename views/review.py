@@ -6,13 +6,13 @@ import streamlit as st
 from partnerdesk.accounts import Role
 from partnerdesk.applications import history, list_applications, stored_application
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import latest_decision, partners
 from partnerdesk.review import ALLOWED_FROM, Action, review
 from qualification.decision import Decision
 from storage.records import OPEN_STATES, partner_key
 from storage.tables import ApplicationRow
 from views.application_form import show_decision
 from views.common import REVIEW_ID, Account, flash, humanize, require, show_input_error, workspace
-from partnerdesk.lookups import latest_decision, partners
 
 BUTTONS = {  # label: (action, override)
     "Approve": (Action.approve, False),

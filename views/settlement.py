@@ -9,11 +9,11 @@ from partnerdesk.accounts import Role
 from partnerdesk.csvfiles import ImportSummary
 from partnerdesk.errors import InputError
 from partnerdesk.imports import import_customers, import_usage
+from partnerdesk.lookups import quarter_commissions
 from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
 from settlement.invoices import PaymentStatus
 from views.common import flash, humanize, require, show_input_error, today, uploaded_file, workspace
-from partnerdesk.lookups import quarter_commissions
 from views.settlement_charts import commission_by_partner_and_tier, revenue_by_month
 from views.settlement_periods import last_complete_quarter, month_choices, quarter_choices, recent_months
 

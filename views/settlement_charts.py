@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import partners
 from partnerdesk.settling import preview_month
 from partnerdesk.whatif import what_if
 from settlement.invoices import VENDOR
 from storage.records import partner_key
 from views.common import humanize, show_input_error, workspace
-from partnerdesk.lookups import partners
 
 
 def _billed_by_channel(month: str, types: dict[str, str]) -> dict[str, Decimal]:

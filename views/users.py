@@ -5,8 +5,8 @@ import streamlit as st
 
 from partnerdesk.accounts import Role, add_user
 from partnerdesk.errors import InputError
-from views.common import flash, require, show_input_error, workspace
 from partnerdesk.lookups import accounts
+from views.common import flash, require, show_input_error, workspace
 
 
 def new_account() -> None:

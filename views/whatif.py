@@ -6,6 +6,7 @@ import streamlit as st
 
 from partnerdesk.accounts import Role
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import partners
 from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.plan import Plan
@@ -13,7 +14,6 @@ from settlement.quarterly import WhatIf
 from storage.records import partner_key
 from views.common import humanize, require, show_input_error, uploaded_file, workspace
 from views.plan_form import plan_fields, plan_of
-from partnerdesk.lookups import partners
 from views.settlement_periods import last_complete_quarter
 
 RESULT = "whatif.result"
