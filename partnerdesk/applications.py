@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from partnerdesk.errors import InputError
@@ -62,7 +63,7 @@ def parse_application(data: Any, rulebook: Rulebook) -> Application:
     return application
 
 
-def situation(session: Session, application: Application, as_of: dt.date) -> Circumstances:
+def situation(session: Session | Connection, application: Application, as_of: dt.date) -> Circumstances:
     return Circumstances(as_of=as_of,
                          approved_distributors=records.approved_distributors(session, application.territory))
 
@@ -71,8 +72,9 @@ def qualify(ws: Workspace, data: Any, as_of: dt.date) -> Decision:
     """The decision on an application, stored nowhere."""
     rulebook = ws.rulebook
     application = parse_application(data, rulebook)
-    with Session(ws.engine) as session:
-        return decide(application, situation(session, application, as_of), rulebook)
+    with ws.engine.connect() as connection:
+        circumstances = situation(connection, application, as_of)
+    return decide(application, circumstances, rulebook)
 
 
 def record_decision(session: Session, row: ApplicationRow, decision: Decision, circumstances: Circumstances,

@@ -13,30 +13,45 @@ from sqlalchemy import Engine
 
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
-from qualification.rulebook import Rulebook, read_sources, rulebook_from_sources
+from qualification.rulebook import QUALIFICATION_FILES, Rulebook, read_sources, rulebook_from_sources
 from settlement.plan import PLAN_FILE, Plan, load_plan
 from storage.db import get_engine
 
 
-_rulebooks: dict[tuple[tuple[str, str], ...], Rulebook] = {}
+_rulebooks: dict[Path, tuple[tuple, Rulebook]] = {}
+
+
+def _stamp(rules_dir: Path) -> tuple:
+    """What changes when a rule file is edited, replaced or removed."""
+    stamps = []
+    for name in QUALIFICATION_FILES:
+        try:
+            stat = (rules_dir / name).stat()
+        except FileNotFoundError:
+            stamps.append((name, None))
+        else:
+            stamps.append((name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return tuple(stamps)
 
 
 def rulebook_from(rules_dir: Path) -> Rulebook:
     """The rulebook of a directory, or an input error listing every problem in its files.
 
-    Files are read on every call, so an edit takes effect at once; they are parsed again only
-    when their text changed.
+    The files are parsed again only when one of them changed (its time, size or inode), so an
+    edit applies at once while an unchanged directory costs a few `stat` calls.
     """
-    sources = read_sources(rules_dir)
-    key = tuple(sorted(sources.items()))
-    if key not in _rulebooks:
-        rulebook, errors = rulebook_from_sources(sources)
-        if errors:
-            raise InputError("; ".join(str(e) for e in errors))
-        if len(_rulebooks) >= 16:  # drafts come and go; keep the cache small
-            _rulebooks.clear()
-        _rulebooks[key] = rulebook
-    return _rulebooks[key]
+    rules_dir = rules_dir.resolve()
+    stamp = _stamp(rules_dir)
+    cached = _rulebooks.get(rules_dir)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    rulebook, errors = rulebook_from_sources(read_sources(rules_dir))
+    if errors:
+        raise InputError("; ".join(str(e) for e in errors))
+    if len(_rulebooks) >= 16:  # drafts come and go; keep the cache small
+        _rulebooks.clear()
+    _rulebooks[rules_dir] = (stamp, rulebook)
+    return rulebook
 
 
 def plan_from(path: Path) -> Plan:
