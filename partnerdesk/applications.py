@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func
 from sqlmodel import Session, select
 
 from partnerdesk.errors import InputError
@@ -169,16 +169,43 @@ def stored_decision(session: Session, application_id: int) -> Decision:
     return Decision.model_validate_json(records.latest_decision(session, application_id).document)
 
 
-def list_applications(ws: Workspace, state: str | None = None, partner_type: str | None = None,
-                      territory: str | None = None, submitted_by: str | None = None) -> list[ApplicationRow]:
-    """Applications oldest first, filtered as the review queue and 'my applications' need."""
-    statement = select(ApplicationRow).order_by(ApplicationRow.created_at, ApplicationRow.id)
+def _where(statement, state: str | None, partner_type: str | None, territory: str | None,
+           submitted_by: str | None):
     for column, value in ((ApplicationRow.state, state), (ApplicationRow.partner_type, partner_type),
                           (ApplicationRow.territory, territory), (ApplicationRow.submitted_by, submitted_by)):
         if value:
             statement = statement.where(column == value)
+    return statement
+
+
+def list_applications(ws: Workspace, state: str | None = None, partner_type: str | None = None,
+                      territory: str | None = None, submitted_by: str | None = None,
+                      limit: int | None = None) -> list[ApplicationRow]:
+    """Applications oldest first, filtered as the review queue and 'my applications' need."""
+    statement = _where(select(ApplicationRow).order_by(ApplicationRow.created_at, ApplicationRow.id),
+                       state, partner_type, territory, submitted_by).limit(limit)
     with Session(ws.engine) as session:
         return list(session.exec(statement))
+
+
+def count_applications(ws: Workspace, state: str | None = None, partner_type: str | None = None,
+                       territory: str | None = None, submitted_by: str | None = None) -> int:
+    """How many applications a filter of `list_applications` matches, counted by the database."""
+    statement = _where(select(func.count()).select_from(ApplicationRow), state, partner_type, territory,
+                       submitted_by)
+    with Session(ws.engine) as session:
+        return session.exec(statement).one()
+
+
+def applications_by_state(ws: Workspace) -> dict[str, int]:
+    with Session(ws.engine) as session:
+        return dict(session.exec(select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)).all())
+
+
+def application_territories(ws: Workspace) -> list[str]:
+    """The territories applications were made for, for the queue's filter."""
+    with Session(ws.engine) as session:
+        return sorted(session.exec(select(ApplicationRow.territory).distinct()).all())
 
 
 def history(ws: Workspace, application_id: int) -> list[dict]:

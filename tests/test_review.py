@@ -138,3 +138,13 @@ def test_the_review_command_refuses_with_exit_2_and_keeps_the_trail(cli, tmp_pat
     assert [e["action"] for e in history] == ["submitted", "evaluated", "approved"]
     assert cli("history", "999").code == 2
     assert cli("review", "abc", "--approve", "--by", "x").code == 2
+
+
+def test_the_queue_counts_and_pages_in_the_database(sqlite_workspace):
+    ids = [submit(sqlite_workspace, registration_number=uen) for uen in SG_UENS[:3]]
+    review(sqlite_workspace, ids[0], Action.reject, by="maria", reason="no presence")
+    assert applications.applications_by_state(sqlite_workspace) == {"submitted": 2, "rejected": 1}
+    assert applications.count_applications(sqlite_workspace, state="submitted") == 2
+    oldest = applications.list_applications(sqlite_workspace, state="submitted", limit=1)
+    assert [row.id for row in oldest] == [ids[1]]
+    assert applications.application_territories(sqlite_workspace) == ["SG"]

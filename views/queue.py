@@ -1,38 +1,42 @@
 """The channel managers' review queue: filters, oldest first, counts per state."""
 
-from collections import Counter
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from partnerdesk.accounts import Role
-from partnerdesk.applications import list_applications
+from partnerdesk.applications import (
+    application_territories,
+    applications_by_state,
+    count_applications,
+    list_applications,
+)
 from qualification.application import PartnerType
 from storage.tables import ApplicationRow
 from views.common import REVIEW_ID, humanize, require, workspace
 
 STATES = ["submitted", "info_requested", "approved", "rejected"]
+SHOWN = 500  # the oldest applications of the queue shown at once; the rest wait their turn
 
 
-def counts(rows: list[ApplicationRow]) -> None:
-    per_state = Counter(r.state for r in rows)
+def counts(per_state: dict[str, int]) -> None:
     for column, state in zip(st.columns(len(STATES)), STATES):
-        column.metric(humanize(state), per_state[state])
-    chart = pd.DataFrame({"state": [humanize(s) for s in STATES], "applications": [per_state[s] for s in STATES]})
+        column.metric(humanize(state), per_state.get(state, 0))
+    chart = pd.DataFrame({"state": [humanize(s) for s in STATES],
+                          "applications": [per_state.get(s, 0) for s in STATES]})
     st.altair_chart(alt.Chart(chart).mark_bar().encode(
         x=alt.X("applications:Q", title="applications", axis=alt.Axis(tickMinStep=1, format="d")), y=alt.Y("state:N", sort=None, title=None),
         color=alt.Color("state:N", legend=None)).properties(height=160))
 
 
-def filters(rows: list[ApplicationRow]) -> dict[str, str | None]:
+def filters(territories: list[str]) -> dict[str, str | None]:
     state, partner_type, territory = st.columns(3)
     return {
         "state": state.selectbox("State", STATES, index=0, key="queue.state", format_func=humanize),
         "partner_type": partner_type.selectbox("Partner type", [t.value for t in PartnerType], index=None,
                                                key="queue.partner_type", format_func=humanize,
                                                placeholder="Any partner type"),
-        "territory": territory.selectbox("Territory", sorted({r.territory for r in rows}), index=None,
+        "territory": territory.selectbox("Territory", territories, index=None,
                                          key="queue.territory", placeholder="Any territory"),
     }
 
@@ -55,11 +59,12 @@ def open_application(rows: list[ApplicationRow]) -> None:
 require(Role.manager)
 ws = workspace()
 st.title("Review queue")
-everything = list_applications(ws)
-counts(everything)
-chosen = filters(everything)
-waiting = list_applications(ws, **chosen)
-st.caption(f"{len(waiting)} applications, oldest first.")
+counts(applications_by_state(ws))
+chosen = filters(application_territories(ws))
+waiting = list_applications(ws, **chosen, limit=SHOWN)
+total = count_applications(ws, **chosen)
+st.caption(f"The oldest {len(waiting)} of {total} applications." if total > len(waiting)
+           else f"{total} applications, oldest first.")
 if waiting:
     queue_table(waiting)
     open_application(waiting)
