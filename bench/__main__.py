@@ -5,7 +5,7 @@
     python -m bench --figures qualify,impact --backends sqlite
     python -m bench --reuse-db --figures settle_month   # keep the loaded database, rerun one figure
 
-Each step runs in a fresh child process (`bench.child`); its peak RSS comes from os.wait4.
+Each step runs in a fresh child process (`bench.child`), which reports its own peak RSS (VmHWM).
 Figures that miss their target are run once more under pyinstrument and the profile goes
 into the results. Results: stdout, bench/data/scale-N/results.json and (at full scale, or
 with --results) bench/RESULTS.md.
@@ -209,22 +209,31 @@ def main(argv: list[str]) -> int:
 
     results_path = directory / "results.json"
     stored = json.loads(results_path.read_text()) if results_path.exists() else {}
+    if stored.get("manifest") != manifest:
+        stored = {}  # results of another data set
     results: dict = stored.get("results", {})
+    fresh: set[str] = set()
     command = "python3 tasks.py bench" + (" " + " ".join(argv) if argv else "")
     if args.report_only:
         command = stored.get("command", "python3 tasks.py bench --timeout 300")
         figures, backends = report.FIGURES, []
 
+    runs: list[dict] = stored.get("runs", [])
+    this_run = {"command": command, "started": time.strftime("%Y-%m-%d %H:%M")}
+    if not args.report_only:
+        runs.append(this_run)
+
     def save() -> None:
-        results_path.write_text(json.dumps({"results": results, "manifest": manifest, "command": command},
-                                           indent=2, default=str))
+        this_run["measured"] = sorted(fresh)
+        results_path.write_text(json.dumps({"results": results, "manifest": manifest, "command": command,
+                                            "runs": runs}, indent=2, default=str))
 
     started = time.perf_counter()
-    fresh: set[str] = set()
     shared = [s for s in selected_steps(set(figures), set()) if not s.per_backend and backends]
     for step in shared:
         say(f"== {step.name} ({step.kind})")
         results[f"{step.name}|-"] = run_child(step.name, None, args.scale, args.budget, timeout=args.timeout)
+        fresh.add(f"{step.name}|-")
         save()
     for backend in backends:
         state_path = directory / f"state-{backend}.json"
@@ -274,8 +283,10 @@ def main(argv: list[str]) -> int:
     print(report.text_table(table))
     for line in report.checks(results, shown_backends, agreements):
         print(line)
+    if args.report_only:
+        save()
     text = report.generated(table, results, shown_backends, args.scale, manifest, machine, agreements, profile_dir,
-                            command, skipped)
+                            runs or [this_run], skipped)
     target = args.results or (RESULTS_MD if args.scale == 1 else directory / "RESULTS.md")
     report.write_results(target, text)
     say(f"results written to {target} ({time.perf_counter() - started:.0f} s)")

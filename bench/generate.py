@@ -27,7 +27,7 @@ import yaml
 from bench.config import AS_OF, MONTHS, RULES, SEED, sizes
 from bench.progress import Progress
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 # 40 territories and the currency applicants there usually declare (USD where the rules'
 # currency table has no local rate). Weights: a channel program's uneven spread.
@@ -115,20 +115,20 @@ def partners(scale: float, rng: random.Random) -> list[dict]:
     default_cap, caps = _caps()
     codes = [t[0] for t in TERRITORIES]
     weights = [t[2] for t in TERRITORIES]
-    distributors = max(1, round(n["partners"] * 0.03))
-    room = {code: caps.get(code, default_cap) for code in codes}
+    distributors = max(1, round(n["partners"] * 0.02))
     rows: list[dict] = []
     approved = dt.date(2025, 1, 1)
-    # Distributors: heaviest territories first, leaving some territories with room (realistic:
-    # distributor applications there can still pass the territory cap).
+    # Distributors: the busiest territories first; every other one is filled to its cap, the
+    # others keep one place free, so distributor applicants meet both a full and an open
+    # territory_cap (about half of them apply where the territory is full).
     placed = 0
-    while placed < distributors and any(room.values()):
-        code = rng.choices(codes, weights)[0]
-        if room[code] == 0 or (placed < distributors - 1 and room[code] == 1 and rng.random() < 0.5):
-            continue
-        room[code] -= 1
-        placed += 1
-        rows.append({"partner_type": "distributor", "territory": code, "tier": "standard"})
+    by_weight = sorted(TERRITORIES, key=lambda t: -t[2])
+    for index, (code, _, _) in enumerate(by_weight):
+        cap = caps.get(code, default_cap)
+        for _ in range(cap if index % 2 == 0 else cap - 1):
+            if placed < distributors:
+                rows.append({"partner_type": "distributor", "territory": code, "tier": "standard"})
+                placed += 1
     for _ in range(n["partners"] - placed):
         kind = "agency" if rng.random() < 0.64 else "direct_reseller"
         tier = None if kind == "agency" else ("gold" if rng.random() < 0.3 else "registered")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import platform
@@ -250,13 +249,14 @@ def code_versions(table: list[dict]) -> list[str]:
 
 
 def generated(table: list[dict], results: dict, backends: list[str], scale: float, manifest: dict,
-              machine_info: dict, agreement: dict, profile_dir: Path, command: str, skipped: list[str]) -> str:
+              machine_info: dict, agreement: dict, profile_dir: Path, runs: list[dict], skipped: list[str]) -> str:
     m = machine_info
     n = manifest.get("sizes", sizes(scale))
     parts = [
         BEGIN, "", "# Benchmark results", "",
-        f"Run on {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} with `{command}` (scale {scale:g}"
-        + (", the full scale of issue 6)." if scale == 1 else f"; full scale is 1, sizes {FULL})."), "",
+        f"Scale {scale:g}" + (", the full scale of issue 6." if scale == 1 else f" (full scale is 1, sizes {FULL}).")
+        + " Each figure's latest measurement, from these runs:", "",
+        *(f"- {run['started']}: `{run['command']}`" for run in runs[-4:]), "",
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_mb']:,} MB memory, {m['os']}; Python {m['python']}, "
         f"SQLite {m['sqlite']}, {m.get('postgresql', 'PostgreSQL not used')}, DuckDB {m['duckdb']}.", "",
         f"Data (seed {manifest.get('seed')}): {n['partners']:,} partners in 40 territories, {n['tier2']:,} tier-2 "

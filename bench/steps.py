@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -203,10 +203,27 @@ def _approved_by_territory(data: Path) -> dict[str, int]:
     return counts
 
 
-def _rate_loop(ctx: Context, texts: list[str], decide_one: Callable[[str], str], out: Path,
+def _applications(ctx: Context) -> tuple[int, Iterator[str]]:
+    """How many applications there are, and their JSON texts read line by line (the bench does
+    not hold 100 MB of input in the measured process)."""
+    path = ctx.data / "applications.jsonl"
+    with open(path) as handle:
+        count = sum(1 for _ in handle)
+
+    def lines() -> Iterator[str]:
+        with open(path) as handle:
+            for line in handle:
+                yield line.rstrip("\n")
+
+    return count, lines()
+
+
+def _rate_loop(ctx: Context, decide_one: Callable[[str], str], out: Path,
                refused: tuple[type[Exception], ...]) -> dict:
-    """Decide every application (or as many as fit in the time budget); JSON out to a file."""
-    progress = Progress(f"{ctx.label}: decisions", len(texts))
+    """Decide every application (or as many as fit in the time budget); JSON text read from the
+    file, the decision's JSON written to a file."""
+    total, texts = _applications(ctx)
+    progress = Progress(f"{ctx.label}: decisions", total)
     done = 0
     errors = 0
     with open(out, "w") as handle, ctx.measured():
@@ -224,10 +241,10 @@ def _rate_loop(ctx: Context, texts: list[str], decide_one: Callable[[str], str],
                     break
         elapsed = time.perf_counter() - started
     progress.done()
-    partial = done < len(texts)
-    return {"value": done / elapsed, "unit": "/s", "seconds": elapsed, "n": done, "of": len(texts),
+    partial = done < total
+    return {"value": done / elapsed, "unit": "/s", "seconds": elapsed, "n": done, "of": total,
             "extrapolated": partial, "input_errors": errors,
-            "note": (f"time budget {ctx.budget:.0f} s: measured over {done:,} of {len(texts):,}" if partial else "")}
+            "note": (f"time budget {ctx.budget:.0f} s: measured over {done:,} of {total:,}" if partial else "")}
 
 
 def qualify(ctx: Context) -> dict:
@@ -236,14 +253,14 @@ def qualify(ctx: Context) -> dict:
     from partnerdesk.errors import InputError
 
     ws = ctx.workspace()
-    texts = (ctx.data / "applications.jsonl").read_text().splitlines()
-    product_qualify(ws, json.loads(texts[0], parse_float=Decimal), AS_OF)  # builds the engine once
+    _, texts = _applications(ctx)
+    product_qualify(ws, json.loads(next(texts), parse_float=Decimal), AS_OF)  # builds the engine once
 
     def decide_one(text: str) -> str:
         return product_qualify(ws, json.loads(text, parse_float=Decimal), AS_OF).model_dump_json()
 
     out = ctx.data / f"decisions-product-{ctx.backend}{'-profiled' if ctx.profile else ''}.jsonl"
-    return _rate_loop(ctx, texts, decide_one, out, (InputError,))
+    return _rate_loop(ctx, decide_one, out, (InputError,))
 
 
 def yardstick_qualify(ctx: Context) -> dict:
@@ -251,8 +268,7 @@ def yardstick_qualify(ctx: Context) -> dict:
 
     rules = yardstick.Rules(RULES)
     approved = _approved_by_territory(ctx.data)
-    texts = (ctx.data / "applications.jsonl").read_text().splitlines()
-    result = _rate_loop(ctx, texts, lambda text: yardstick.decide(text, AS_OF, rules, approved),
+    result = _rate_loop(ctx, lambda text: yardstick.decide(text, AS_OF, rules, approved),
                         ctx.data / "decisions-yardstick.jsonl", (yardstick.YardstickError,))
     result["spread"] = _spread(ctx.data / "decisions-yardstick.jsonl")
     return result
