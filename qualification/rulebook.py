@@ -12,6 +12,7 @@ import importlib
 import string
 from decimal import Decimal
 from pathlib import Path
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import pycountry
@@ -125,7 +126,9 @@ class Criterion(_Data):
     def actual_fact(self) -> str | None:
         return self.actual or (self.checks[0].fact if self.checks else None)
 
+    @cached_property
     def required_text(self) -> str:
+        """What the decision shows as required, worded once per rulebook."""
         if self.required:
             return self.required
         checks = "; ".join(c.required_text() for c in self.checks)
