@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func
+from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from partnerdesk.errors import InputError
@@ -63,18 +65,47 @@ def parse_application(data: Any, rulebook: Rulebook) -> Application:
     return application
 
 
-def situation(session: Session | Connection, application: Application, as_of: dt.date) -> Circumstances:
+def situation(session: Session, application: Application, as_of: dt.date) -> Circumstances:
     return Circumstances(as_of=as_of,
                          approved_distributors=records.approved_distributors(session, application.territory))
 
 
+class _RecentCounts:
+    """Approved distributors per territory as a preview reads them: all territories at once,
+    at most once a second per database. A preview stores nothing, and in bulk it runs thousands
+    of times a second; submission and approval count inside their own transaction."""
+
+    FRESH_FOR = 1.0
+
+    def __init__(self) -> None:
+        self._counts: dict[Engine, tuple[float, dict[str, int]]] = {}
+        self._lock = threading.Lock()
+
+    def approved_distributors(self, engine: Engine, territory: str) -> int:
+        now_ = time.monotonic()
+        with self._lock:
+            read_at, counts = self._counts.get(engine, (None, {}))
+            if read_at is None or now_ - read_at >= self.FRESH_FOR:
+                with Session(engine) as session:
+                    counts = records.approved_distributors_by_territory(session)
+                self._counts[engine] = (now_, counts)
+        return counts.get(territory, 0)
+
+    def forget(self, engine: Engine) -> None:
+        """Called after an approval in this process, so its own previews see it at once."""
+        with self._lock:
+            self._counts.pop(engine, None)
+
+
+recent_counts = _RecentCounts()
+
+
 def qualify(ws: Workspace, data: Any, as_of: dt.date) -> Decision:
-    """The decision on an application, stored nowhere."""
+    """The decision on an application, stored nowhere: the applicant's preview."""
     rulebook = ws.rulebook
     application = parse_application(data, rulebook)
-    with ws.engine.connect() as connection:
-        circumstances = situation(connection, application, as_of)
-    return decide(application, circumstances, rulebook)
+    approved = recent_counts.approved_distributors(ws.engine, application.territory)
+    return decide(application, Circumstances(as_of=as_of, approved_distributors=approved), rulebook)
 
 
 def record_decision(session: Session, row: ApplicationRow, decision: Decision, circumstances: Circumstances,

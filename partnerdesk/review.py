@@ -16,6 +16,7 @@ from sqlmodel import Session
 from partnerdesk.applications import (
     load_row,
     now,
+    recent_counts,
     record_decision,
     situation,
     stored_application,
@@ -140,4 +141,6 @@ def review(ws: Workspace, application_id: int, action: Action, by: str, reason: 
             result = {"application_id": row.id, "state": row.state}
         row.updated_at = at
         session.add(row)
-        return result
+    if action is Action.approve:
+        recent_counts.forget(ws.engine)
+    return result

@@ -6,6 +6,7 @@ plans are read once per directory and file content, so a changed file is picked 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,17 @@ from settlement.plan import PLAN_FILE, Plan, load_plan
 from storage.db import get_engine
 
 
-_rulebooks: dict[Path, tuple[tuple, Rulebook]] = {}
+RECHECK_AFTER = 1.0  # seconds a directory's rule files are trusted unchanged
+
+
+@dataclass
+class _Cached:
+    stamp: tuple
+    rulebook: Rulebook
+    checked_at: float
+
+
+_rulebooks: dict[Path, _Cached] = {}
 
 
 def _stamp(rules_dir: Path) -> tuple:
@@ -37,20 +48,24 @@ def _stamp(rules_dir: Path) -> tuple:
 def rulebook_from(rules_dir: Path) -> Rulebook:
     """The rulebook of a directory, or an input error listing every problem in its files.
 
-    The files are parsed again only when one of them changed (its time, size or inode), so an
-    edit applies at once while an unchanged directory costs a few `stat` calls.
+    The files are parsed again only when one of them changed (its time, size or inode), and
+    looked at no more than once a second: an edit applies within a second, while bulk checks
+    (thousands of decisions a second) do not spend most of their time in `stat`.
     """
-    rules_dir = rules_dir.resolve()
-    stamp = _stamp(rules_dir)
     cached = _rulebooks.get(rules_dir)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    now = time.monotonic()
+    if cached is not None and now - cached.checked_at < RECHECK_AFTER:
+        return cached.rulebook
+    stamp = _stamp(rules_dir)
+    if cached is not None and cached.stamp == stamp:
+        cached.checked_at = now
+        return cached.rulebook
     rulebook, errors = rulebook_from_sources(read_sources(rules_dir))
     if errors:
         raise InputError("; ".join(str(e) for e in errors))
     if len(_rulebooks) >= 16:  # drafts come and go; keep the cache small
         _rulebooks.clear()
-    _rulebooks[rules_dir] = (stamp, rulebook)
+    _rulebooks[rules_dir] = _Cached(stamp, rulebook, now)
     return rulebook
 
 

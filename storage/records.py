@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Connection, bindparam, func
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -55,15 +55,11 @@ def lock_territory(session: Session, code: str) -> None:
     session.exec(select(TerritoryLock).where(TerritoryLock.code == code).with_for_update()).one()
 
 
-_APPROVED_DISTRIBUTORS = select(func.count()).select_from(PartnerRow).where(
-    PartnerRow.partner_type == "distributor", PartnerRow.territory == bindparam("territory")
-)
-
-
-def approved_distributors(connection: Session | Connection, territory: str) -> int:
-    """Distributors approved in a territory. Every decision asks, so the statement is built once
-    and a plain Connection will do."""
-    return connection.execute(_APPROVED_DISTRIBUTORS, {"territory": territory}).scalar_one()
+def approved_distributors(session: Session, territory: str) -> int:
+    """Distributors approved in a territory, counted inside the caller's transaction."""
+    statement = select(func.count()).select_from(PartnerRow).where(
+        PartnerRow.partner_type == "distributor", PartnerRow.territory == territory)
+    return session.exec(statement).one()
 
 
 def approved_distributors_by_territory(session: Session) -> dict[str, int]:

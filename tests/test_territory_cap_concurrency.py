@@ -44,3 +44,14 @@ def test_the_third_distributor_fails_territory_cap_when_it_applies(sqlite_worksp
         sqlite_workspace, application("distributor", territory="FR", registration_number=SG_UENS[2]), AS_OF)
     assert decision.failed == ["territory_cap"]
     assert not decision.eligible
+
+
+def test_the_preview_sees_an_approval_made_a_moment_ago(sqlite_workspace):
+    """The pre-check reads territory counts at most once a second; an approval here resets them."""
+    ids = [applications.submit(sqlite_workspace, application("distributor", territory="FR", registration_number=uen),
+                               AS_OF)[0] for uen in SG_UENS[:2]]
+    third = application("distributor", territory="FR", registration_number=SG_UENS[2])
+    assert applications.qualify(sqlite_workspace, third, AS_OF).eligible
+    for application_id in ids:
+        review(sqlite_workspace, application_id, Action.approve, by="m", confirm=["growth_resources"])
+    assert applications.qualify(sqlite_workspace, third, AS_OF).failed == ["territory_cap"]
