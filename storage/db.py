@@ -1,8 +1,9 @@
 """The database: one engine per URL, migrated to the newest schema when first opened.
 
-SQLite ignores `FOR UPDATE`, so every SQLite transaction starts with `BEGIN IMMEDIATE`
-(SQLAlchemy's documented recipe): writers queue instead of deciding on a stale read.
-PostgreSQL transactions lock the rows they need (`with_for_update`).
+SQLite ignores `FOR UPDATE`, so every SQLite write transaction (`transaction()`) starts with
+`BEGIN IMMEDIATE` (SQLAlchemy's documented recipe): writers queue instead of deciding on a
+stale read. Reads begin a deferred transaction, so in WAL mode they neither wait for writers
+nor hold them up. PostgreSQL transactions lock the rows they need (`with_for_update`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_KEY = 74_171_001  # PostgreSQL advisory lock held while migrating
+WRITES = "partnerdesk_writes"  # execution option of a transaction that will write
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -34,8 +36,9 @@ def _immediate_transactions(engine: Engine) -> None:
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection) -> None:
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _alembic_config(connection) -> Config:
@@ -51,7 +54,7 @@ def migrate(engine: Engine) -> None:
     with engine.connect() as connection:
         if MigrationContext.configure(connection).get_current_revision() == head:
             return
-    with engine.begin() as connection:
+    with engine.execution_options(**{WRITES: True}).begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         command.upgrade(_alembic_config(connection), "head")
@@ -87,6 +90,6 @@ def dispose_engine(url: str) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together or not at all."""
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False, execution_options={WRITES: True}) as session:
         with session.begin():
             yield session
