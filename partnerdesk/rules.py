@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
 from partnerdesk.applications import load_row, stored_application, stored_decision
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace, rulebook_from
+from qualification.application import Application
 from qualification.decide import decide, statuses
 from qualification.decision import Status
 from qualification.facts import Circumstances, extract_facts
@@ -41,10 +43,16 @@ def check(rules_dir: Path) -> dict:
             "ok": True}
 
 
-def _own_statuses(rulebook: Rulebook, application, situation: Circumstances) -> dict[str, Status]:
-    facts = extract_facts(application, situation, rulebook.currencies.rates,
-                          rulebook.cap_for(application.territory), rulebook.registration.formats)
-    return statuses(rulebook, application.partner_type, facts)
+def _facts(rulebook: Rulebook, application: Application, situation: Circumstances) -> dict[str, int | str]:
+    return extract_facts(application, situation, rulebook.currencies.rates,
+                         rulebook.cap_for(application.territory), rulebook.registration.formats)
+
+
+def _measures_alike(current: Rulebook, draft: Rulebook) -> bool:
+    """Whether both rulebooks turn an application into the same facts (same rates, caps and
+    registration formats), so impact extracts them once per application instead of twice."""
+    return (current.currencies, current.territories, current.registration) == \
+        (draft.currencies, draft.territories, draft.registration)
 
 
 def _eligible(results: dict[str, Status]) -> bool:
@@ -61,35 +69,45 @@ def _changes(before: dict[str, Status], after: dict[str, Status]) -> list[dict]:
             for i in ids if before.get(i) != after.get(i)]
 
 
+def _open_applications(session: Session) -> Iterator[Row]:
+    """The open applications, oldest first, streamed: only what impact reports and decides."""
+    statement = (select(ApplicationRow.id, ApplicationRow.company_name, ApplicationRow.partner_type,
+                        ApplicationRow.state, ApplicationRow.territory, ApplicationRow.document)
+                 .where(ApplicationRow.state.in_(records.OPEN_STATES))
+                 .order_by(ApplicationRow.id)
+                 .execution_options(yield_per=2_000))
+    return session.exec(statement)
+
+
 def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
            progress: Callable[[int, int], None] | None = None) -> dict:
     """Every open application whose decision would change under the draft rules."""
     current = ws.rulebook
     draft = rulebook_from(draft_dir)
+    alike = _measures_alike(current, draft)
     changed = []
     with Session(ws.engine) as session:
         caps = records.approved_distributors_by_territory(session)
-        rows = list(session.exec(select(ApplicationRow)
-                                 .where(ApplicationRow.state.in_(records.OPEN_STATES))
-                                 .order_by(ApplicationRow.id)))
-    for done, row in enumerate(rows, 1):
-        application = stored_application(row)
-        situation = Circumstances(as_of=as_of, approved_distributors=caps.get(row.territory, 0))
-        if application.capital_currency not in draft.currencies.rates or \
-                application.commitment_currency not in draft.currencies.rates:
-            raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
-        before = _own_statuses(current, application, situation)
-        after = _own_statuses(draft, application, situation)
-        criteria = _changes(before, after)
-        if criteria or _eligible(before) != _eligible(after):
-            changed.append({"application_id": row.id, "company_name": row.company_name,
-                            "partner_type": row.partner_type, "state": row.state,
-                            "eligible": {"current": _eligible(before), "draft": _eligible(after)},
-                            "criteria": criteria})
-        if progress:
-            progress(done, len(rows))
+        total = records.count_open_applications(session)
+        for done, row in enumerate(_open_applications(session), 1):
+            application = Application.model_validate_json(row.document)
+            if application.capital_currency not in draft.currencies.rates or \
+                    application.commitment_currency not in draft.currencies.rates:
+                raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
+            situation = Circumstances(as_of=as_of, approved_distributors=caps.get(row.territory, 0))
+            facts = _facts(current, application, situation)
+            before = statuses(current, application.partner_type, facts)
+            after = statuses(draft, application.partner_type, facts if alike else _facts(draft, application, situation))
+            criteria = _changes(before, after)
+            if criteria or _eligible(before) != _eligible(after):
+                changed.append({"application_id": row.id, "company_name": row.company_name,
+                                "partner_type": row.partner_type, "state": row.state,
+                                "eligible": {"current": _eligible(before), "draft": _eligible(after)},
+                                "criteria": criteria})
+            if progress:
+                progress(done, total)
     return {"as_of": as_of.isoformat(), "current_rules_version": current.version,
-            "draft_rules_version": draft.version, "open_applications": len(rows), "changed": changed}
+            "draft_rules_version": draft.version, "open_applications": total, "changed": changed}
 
 
 def replay(ws: Workspace, application_id: int) -> dict:

@@ -71,6 +71,11 @@ def approved_distributors_by_territory(session: Session) -> dict[str, int]:
     return {territory: count for territory, count in session.exec(statement)}
 
 
+def count_open_applications(session: Session) -> int:
+    statement = select(func.count()).select_from(ApplicationRow).where(ApplicationRow.state.in_(OPEN_STATES))
+    return session.exec(statement).one()
+
+
 def open_application_with(session: Session, partner_type: str, registration_key: str) -> ApplicationRow | None:
     statement = select(ApplicationRow).where(
         ApplicationRow.partner_type == partner_type,
