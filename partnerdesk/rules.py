@@ -88,7 +88,8 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
     changed = []
     with Session(ws.engine) as session:
         caps = records.approved_distributors_by_territory(session)
-        total = records.count_open_applications(session)
+        total = records.count_open_applications(session)  # for progress; the report counts what it read
+        done = 0
         for done, row in enumerate(_open_applications(session), 1):
             application = Application.model_validate_json(row.document)
             if application.capital_currency not in draft.currencies.rates or \
@@ -107,7 +108,7 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
             if progress:
                 progress(done, total)
     return {"as_of": as_of.isoformat(), "current_rules_version": current.version,
-            "draft_rules_version": draft.version, "open_applications": total, "changed": changed}
+            "draft_rules_version": draft.version, "open_applications": done, "changed": changed}
 
 
 def replay(ws: Workspace, application_id: int) -> dict:
