@@ -1,5 +1,9 @@
 """Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
 
+A billing line is attributed to its customer's partner on the usage date as it is stored, and
+added to the usage sums settlement reads (settlement/ownership.py); an association import
+derives those sums again for the customers and months whose lines it moves to a new owner.
+
 Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
 SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
 a file imports completely or not at all. A row already stored with the same content is a no-op;
@@ -19,6 +23,7 @@ from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_row
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.feeds import Association, BadRow, UsageLine
+from settlement.ownership import UsageSums
 from settlement.periods import Month
 from storage import settlement_records as records
 from storage.db import transaction
@@ -70,16 +75,20 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
     summary, bad = ImportSummary(file=source), BadRows(source)
     with transaction(ws.engine) as session:
         records.lock_periods(session, settling=False)
+        records.lock_owners(session, moving=False)
         closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
         connection = session.connection()
+        sums = UsageSums(records.owners(connection))
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, feeds.usage_line, bad)
             new = _new_lines(connection, parsed, closed, bad, summary)
             records.insert_lines(connection, new)
+            sums.add(new)
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
+            records.add_usage_sums(connection, sums)
             records.refresh_statistics(connection, records.lines)
     return summary
 
@@ -132,18 +141,40 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
     summary, bad = ImportSummary(file=source), BadRows(source)
     with transaction(ws.engine) as session:
         records.lock_periods(session, settling=False)
+        records.lock_owners(session, moving=True)
         known, closed = records.partner_ids(session), records.closed_months(session)
         connection = session.connection()
+        earliest: dict[str, dt.date] = {}
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, lambda row: _with_partner(row, known), bad)
             new = _new_associations(connection, parsed, closed, bad, summary)
             records.insert_associations(connection, new)
+            for association, _ in new:
+                earliest[association.customer_id] = min(association.associated_on,
+                                                        earliest.get(association.customer_id, association.associated_on))
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
+            _attribute_again(connection, earliest)
             records.refresh_statistics(connection, records.associations)
     return summary
+
+
+def _attribute_again(connection: Connection, earliest: dict[str, dt.date]) -> None:
+    """New associations move the customers' stored lines from their first new date on to the new
+    owners: derive those customers' sums again from their lines, month by month."""
+    for customers in batches(earliest, BATCH_ROWS):
+        moved: dict[str, list[str]] = {}
+        for customer_id, months in records.usage_months(connection, customers).items():
+            since = Month.of(earliest[customer_id]).key
+            for month in months:
+                if month >= since:
+                    moved.setdefault(month, []).append(customer_id)
+        for key, customer_ids in moved.items():
+            month, sums = Month.parse(key), UsageSums(records.owners(connection, customer_ids))
+            sums.add(records.month_lines(connection, month, customer_ids))
+            records.replace_usage_sums(connection, month, customer_ids, sums)
 
 
 def _with_partner(row: dict, known: set[int]) -> tuple[Association, int]:

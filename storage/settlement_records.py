@@ -1,10 +1,10 @@
-"""Queries and writes of settlement: the sums are computed by the database, never line by line.
+"""Queries and writes of settlement.
 
-A billing line belongs to the partner its customer was associated with on the usage date:
-the association with the latest `associated_on` on or before it. `_spans` turns the
-associations into date ranges with `LEAD` over each customer's associations, and every sum
-joins the lines to those ranges and groups in SQL (SQLite and PostgreSQL alike). Sums come
-back as integers (micro-units); PostgreSQL returns them as exact NUMERIC, hence `int(...)`.
+Usage is attributed to its owner when it is stored (settlement/ownership.py): the usage import
+adds each new line to `usage_sum` (month, owner, customer, product), and an association import
+derives the sums again for the customers and months whose lines it moves. Settling reads those
+sums, never the lines. Sums come back as integers (micro-units); PostgreSQL returns them as
+exact NUMERIC, hence `int(...)`. Bulk writes go through the driver (COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -13,18 +13,20 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, insert, or_, select, text
+from sqlalchemy import and_, delete, func, insert, or_, select, table, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from settlement.commissions import AgencyCommission, QuarterlyCommission
 from settlement.feeds import Association, UsageLine
-from settlement.invoices import VENDOR, Invoice, InvoiceLine, LineSum
+from settlement.invoices import VENDOR, Invoice, InvoiceLine
 from settlement.money import as_cent_count, from_cent_count
 from settlement.monthly import MonthSettlement, partner_order
-from settlement.partners import VENDOR_BILLED, Partner, PartnerType
+from settlement.ownership import Owners, UsageSum
+from settlement.partners import Partner
 from settlement.periods import Month, Quarter
 from settlement.plan import Plan
+from settlement.quarterly import CommissionableSum
 from storage.records import parse_partner_key, partner_key
 from storage.settlement_tables import (
     CommissionRow,
@@ -33,15 +35,16 @@ from storage.settlement_tables import (
     InvoiceRow,
     PaymentRow,
     Settlement,
+    UsageSumRow,
 )
 from storage.settlement_tables import UsageLine as UsageLineRow
 from storage.tables import PartnerRow
 
 lines = UsageLineRow.__table__
 associations = CustomerAssociation.__table__
-partners_table = PartnerRow.__table__
-TIER2 = PartnerType.tier2_reseller.value
-BILLED_TYPES = [t.value for t in (*VENDOR_BILLED, PartnerType.tier2_reseller)]
+sums = UsageSumRow.__table__
+NO_PARTNER = 0
+"""`usage_sum.partner_id` of lines that belong to no partner."""
 
 
 # --- partners -----------------------------------------------------------------------------
@@ -86,6 +89,13 @@ def lock_periods(session: Session, settling: bool) -> None:
     already serialise every writer.
     """
     _lock(session, Settlement.__tablename__, "SHARE ROW EXCLUSIVE" if settling else "SHARE")
+
+
+def lock_owners(session: Session, moving: bool) -> None:
+    """Usage imports attribute lines with the associations they read at their start, so an
+    association import (`moving`) waits for them and they for it (PostgreSQL); usage imports
+    still run side by side."""
+    _lock(session, CustomerAssociation.__tablename__, "SHARE ROW EXCLUSIVE" if moving else "SHARE")
 
 
 def _lock(session: Session, table: str, mode: str) -> None:
@@ -151,19 +161,25 @@ def stored_lines(connection: Connection, line_ids: Iterable[str]) -> dict[str, U
     return {row[0]: UsageLine(*_convert(row, readers)) for row in found}
 
 
-def insert_lines(connection: Connection, new_lines: list[UsageLine]) -> None:
-    """PostgreSQL: COPY (four times faster than executemany); SQLite: executemany at the driver level."""
-    if not new_lines:
+def _insert_rows(connection: Connection, target, columns: list, rows: list[tuple]) -> None:
+    """Many rows at the driver level: COPY on PostgreSQL (four times faster than executemany),
+    executemany on SQLite with the column types' conversions (dates as text)."""
+    if not rows:
         return
+    names = ", ".join(c.name for c in columns)
     if _on_postgresql(connection):
         with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {lines.name} ({LINE_NAMES}) FROM STDIN") as copy:
-                for line in new_lines:
-                    copy.write_row(line)
+            with cursor.copy(f"COPY {target.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         return
-    writers, _ = _driver_types(connection, LINE_COLUMNS)
-    statement = f"INSERT INTO {lines.name} ({LINE_NAMES}) VALUES ({', '.join('?' * len(LINE_COLUMNS))})"
-    connection.exec_driver_sql(statement, [_convert(line, writers) for line in new_lines])
+    writers, _ = _driver_types(connection, columns)
+    statement = f"INSERT INTO {target.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    connection.exec_driver_sql(statement, [_convert(row, writers) for row in rows])
+
+
+def insert_lines(connection: Connection, new_lines: list[UsageLine]) -> None:
+    _insert_rows(connection, lines, LINE_COLUMNS, new_lines)
 
 
 def refresh_statistics(connection: Connection, table) -> None:
@@ -201,65 +217,84 @@ def has_closed_usage_since(connection: Connection, customer_id: str, since: dt.d
 
 # --- sums ----------------------------------------------------------------------------------
 
-def _spans():
-    """Each association as a date range: from its date until the customer's next association."""
-    following = func.lead(associations.c.associated_on).over(
-        partition_by=associations.c.customer_id, order_by=associations.c.associated_on)
-    return select(associations.c.customer_id, associations.c.partner_id,
-                  associations.c.associated_on.label("start_on"), following.label("end_on")).subquery("span")
+def owners(connection: Connection, customer_ids: Iterable[str] | None = None) -> Owners:
+    """Every customer's associations (or these customers'), owners as partner row ids."""
+    statement = select(associations.c.customer_id, associations.c.associated_on, associations.c.partner_id)
+    if customer_ids is not None:
+        statement = statement.where(associations.c.customer_id.in_(list(customer_ids)))
+    return Owners(connection.execute(statement))
 
 
-def _owned_lines(start: dt.date, end: dt.date):
-    """Lines dated in [start, end) joined to the partner that owned the customer that day."""
-    span = _spans()
-    owner = partners_table.alias("owner")
-    joined = lines.join(span, and_(
-        span.c.customer_id == lines.c.customer_id, lines.c.usage_date >= span.c.start_on,
-        or_(span.c.end_on.is_(None), lines.c.usage_date < span.c.end_on),
-    )).join(owner, owner.c.id == span.c.partner_id)
-    in_period = and_(lines.c.usage_date >= start, lines.c.usage_date < end)
-    return joined, owner, in_period
+SUM_COLUMNS = [sums.c[name] for name in ("month", "partner_id", "customer_id", "product", "amount_micros",
+                                         "commissionable_micros")]
+SUM_NAMES = ", ".join(c.name for c in SUM_COLUMNS)
+SUM_KEY = "month, partner_id, customer_id, product"
 
 
-def _billed_to(owner):
-    """The partner the vendor invoices for a line: a tier-2 reseller's distributor, else the owner."""
-    return case((owner.c.partner_type == TIER2, owner.c.parent_id), else_=owner.c.id)
+def _sum_rows(usage_sums: Iterable[UsageSum]) -> list[tuple]:
+    """Rows of `usage_sum` in key order (concurrent imports then lock rows in the same order)."""
+    return sorted((m, NO_PARTNER if o is None else o, c, p, a, cm) for m, o, c, p, a, cm in usage_sums)
 
 
-def _commissionable(excluded: list[str]):
-    counted = and_(lines.c.commissionable.is_(True), lines.c.product.not_in(excluded))
-    return func.sum(case((counted, lines.c.amount_micros), else_=0))
+def add_usage_sums(connection: Connection, usage_sums: Iterable[UsageSum]) -> None:
+    """Add the sums of newly stored lines to those stored (an upsert that adds)."""
+    rows = _sum_rows(usage_sums)
+    if not rows:
+        return
+    add = (f"ON CONFLICT ({SUM_KEY}) DO UPDATE SET "
+           f"amount_micros = {sums.name}.amount_micros + excluded.amount_micros, "
+           f"commissionable_micros = {sums.name}.commissionable_micros + excluded.commissionable_micros")
+    if _on_postgresql(connection):
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE new_usage_sum (LIKE {sums.name}) ON COMMIT DROP")
+        _insert_rows(connection, table("new_usage_sum"), SUM_COLUMNS, rows)
+        connection.exec_driver_sql(f"INSERT INTO {sums.name} ({SUM_NAMES}) SELECT {SUM_NAMES} FROM new_usage_sum "
+                                   f"ORDER BY {SUM_KEY} {add}")
+        connection.exec_driver_sql("DROP TABLE new_usage_sum")
+        return
+    connection.exec_driver_sql(f"INSERT INTO {sums.name} ({SUM_NAMES}) VALUES ({', '.join('?' * 6)}) {add}", rows)
 
 
-def billed_sums(session: Session, month: Month) -> list[LineSum]:
-    """Per invoice, customer and product: the vendor's invoices and the distributors' to tier-2s."""
-    joined, owner, in_period = _owned_lines(month.first_day, month.end)
-    results = []
-    for bill_to, where in ((_billed_to(owner), owner.c.partner_type.in_(BILLED_TYPES)),
-                           (owner.c.id, owner.c.partner_type == TIER2)):
-        statement = (select(bill_to.label("bill_to"), lines.c.customer_id, lines.c.product,
-                            func.sum(lines.c.amount_micros))
-                     .select_from(joined).where(in_period, where)
-                     .group_by(bill_to, lines.c.customer_id, lines.c.product))
-        results += [LineSum(partner_key(b), c, p, int(s)) for b, c, p, s in session.execute(statement)]
-    return results
+def usage_months(connection: Connection, customer_ids: Iterable[str]) -> dict[str, set[str]]:
+    """Per customer among these: the months it has stored usage in (with or without a partner)."""
+    statement = select(sums.c.customer_id, sums.c.month).where(sums.c.customer_id.in_(list(customer_ids))).distinct()
+    months: dict[str, set[str]] = {}
+    for customer_id, month in connection.execute(statement):
+        months.setdefault(customer_id, set()).add(month)
+    return months
 
 
-def agency_commissionable(session: Session, start: dt.date, end: dt.date, excluded: list[str]) -> dict[str, int]:
-    """Per agency with usage in [start, end): its customers' commissionable micro-units."""
-    joined, owner, in_period = _owned_lines(start, end)
-    statement = (select(owner.c.id, _commissionable(excluded)).select_from(joined)
-                 .where(in_period, owner.c.partner_type == PartnerType.agency.value).group_by(owner.c.id))
-    return {partner_key(p): int(s) for p, s in session.execute(statement)}
+def month_lines(connection: Connection, month: Month, customer_ids: Iterable[str]) -> list[UsageLine]:
+    """The stored lines of these customers in the month."""
+    statement = select(*LINE_COLUMNS).where(lines.c.usage_date >= month.first_day, lines.c.usage_date < month.end,
+                                            lines.c.customer_id.in_(list(customer_ids)))
+    return [UsageLine(*row) for row in connection.execute(statement)]
 
 
-def quarterly_performance(session: Session, quarter: Quarter, excluded: list[str]) -> dict[str, int]:
-    """Per direct reseller and distributor (with its tier-2s' customers): commissionable micro-units."""
-    joined, owner, in_period = _owned_lines(quarter.first_day, quarter.end)
-    bill_to = _billed_to(owner)
-    statement = (select(bill_to, _commissionable(excluded)).select_from(joined)
-                 .where(in_period, owner.c.partner_type.in_(BILLED_TYPES)).group_by(bill_to))
-    return {partner_key(p): int(s) for p, s in session.execute(statement)}
+def replace_usage_sums(connection: Connection, month: Month, customer_ids: Iterable[str],
+                       usage_sums: Iterable[UsageSum]) -> None:
+    """The month's sums of these customers, derived again from their lines."""
+    connection.execute(delete(sums).where(sums.c.month == month.key, sums.c.customer_id.in_(list(customer_ids))))
+    _insert_rows(connection, sums, SUM_COLUMNS, _sum_rows(usage_sums))
+
+
+def _partner_keys(session: Session) -> dict[int, str]:
+    return {row_id: partner_key(row_id) for row_id in session.execute(select(PartnerRow.id)).scalars()}
+
+
+def month_sums(session: Session, month: Month) -> list[UsageSum]:
+    """The month's usage of partners' customers per owner ('P-n'), customer and product."""
+    keys = _partner_keys(session)
+    statement = select(*SUM_COLUMNS).where(sums.c.month == month.key, sums.c.partner_id != NO_PARTNER)
+    return [UsageSum(m, keys[o], c, p, a, cm) for m, o, c, p, a, cm in session.execute(statement)]
+
+
+def commissionable_sums(session: Session, months: list[Month]) -> list[CommissionableSum]:
+    """Per partner with usage in these months, month and product: its customers' commissionable micro-units."""
+    keys = _partner_keys(session)
+    statement = (select(sums.c.partner_id, sums.c.month, sums.c.product, func.sum(sums.c.commissionable_micros))
+                 .where(sums.c.month.in_([m.key for m in months]), sums.c.partner_id != NO_PARTNER)
+                 .group_by(sums.c.partner_id, sums.c.month, sums.c.product))
+    return [CommissionableSum(keys[o], m, p, int(s)) for o, m, p, s in session.execute(statement)]
 
 
 # --- settled months and quarters --------------------------------------------------------------
@@ -268,19 +303,22 @@ def _row_id(key: str) -> int | None:
     return None if key == VENDOR else parse_partner_key(key)
 
 
+INVOICE_COLUMNS = [InvoiceRow.__table__.c[name] for name in (
+    "invoice_id", "period", "issuer_id", "bill_to_id", "issued_on", "due_on", "discount_rate", "gross_cents",
+    "discount_cents", "total_cents")]
+INVOICE_LINE_COLUMNS = [InvoiceLineRow.__table__.c[name] for name in (
+    "invoice_id", "customer_id", "product", "gross_cents", "discount_cents", "net_cents")]
+
+
 def save_month(session: Session, result: MonthSettlement) -> None:
     """Store a month's invoices and agency commissions (the settlement row exists already)."""
     connection = session.connection()
-    for invoice in result.invoices:
-        connection.execute(insert(InvoiceRow.__table__), [{
-            "invoice_id": invoice.invoice_id, "period": invoice.period, "issuer_id": _row_id(invoice.issuer),
-            "bill_to_id": _row_id(invoice.bill_to), "issued_on": invoice.issued_on, "due_on": invoice.due_on,
-            "discount_rate": str(invoice.discount_rate), "gross_cents": as_cent_count(invoice.gross),
-            "discount_cents": as_cent_count(invoice.discount), "total_cents": as_cent_count(invoice.total)}])
-        connection.execute(insert(InvoiceLineRow.__table__), [{
-            "invoice_id": invoice.invoice_id, "customer_id": line.customer_id, "product": line.product,
-            "gross_cents": as_cent_count(line.gross), "discount_cents": as_cent_count(line.discount),
-            "net_cents": as_cent_count(line.net)} for line in invoice.lines])
+    _insert_rows(connection, InvoiceRow.__table__, INVOICE_COLUMNS, [
+        (i.invoice_id, i.period, _row_id(i.issuer), _row_id(i.bill_to), i.issued_on, i.due_on, str(i.discount_rate),
+         as_cent_count(i.gross), as_cent_count(i.discount), as_cent_count(i.total)) for i in result.invoices])
+    _insert_rows(connection, InvoiceLineRow.__table__, INVOICE_LINE_COLUMNS, [
+        (i.invoice_id, line.customer_id, line.product, as_cent_count(line.gross), as_cent_count(line.discount),
+         as_cent_count(line.net)) for i in result.invoices for line in i.lines])
     save_commissions(session, result.period, result.agency_commissions)
 
 

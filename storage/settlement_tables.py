@@ -42,6 +42,27 @@ class UsageLine(SQLModel, table=True):
     commissionable: bool = True
 
 
+class UsageSumRow(SQLModel, table=True):
+    """Billing lines summed per month, owner, customer and product (settlement/ownership.py).
+
+    Kept by the usage import and re-derived for the customers whose lines an association import
+    moves, so settling reads these sums instead of joining every line to its owner. `partner_id`
+    0 is the vendor's direct business: it keeps the key non-null (SQLite's and PostgreSQL's
+    upserts never match a NULL) and tells an association import which customers have usage.
+    Without a rowid on SQLite, the rows of a month and owner lie together.
+    """
+
+    __tablename__ = "usage_sum"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    month: str = Field(primary_key=True, max_length=7)
+    partner_id: int = Field(primary_key=True)
+    customer_id: str = Field(primary_key=True, max_length=64, index=True)
+    product: str = Field(primary_key=True, max_length=64)
+    amount_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+    commissionable_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class Settlement(SQLModel, table=True):
     """A closed period ('2026-07' or '2026-Q3') and the plan it was settled with."""
 
