@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from settlement.commissions import AgencyCommission, agency_commission
 from settlement.invoices import VENDOR, Invoice, LineSum, build_invoice
-from settlement.ownership import UsageSum
 from settlement.partners import VENDOR_BILLED, Partner, PartnerType, discount_rate
 from settlement.periods import Month
 from settlement.plan import Plan
+
+
+class UsageSum(NamedTuple):
+    """A month's usage of one customer and product while one partner owned the customer."""
+
+    month: str
+    owner: str
+    customer_id: str
+    product: str
+    micros: int
+    commissionable_micros: int
 
 
 class MonthSettlement(BaseModel):

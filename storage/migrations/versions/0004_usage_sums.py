@@ -1,6 +1,7 @@
-"""usage sums: billing lines summed per month, owner, customer and product, backfilled
+"""usage sums: billing lines summed per month, owner, customer and product, and per partner,
+month and product; backfilled
 
-The backfill attributes every stored line the way settlement did until now: to the partner of
+The backfill attributes every stored line as the imports do from now on: to the partner of
 the customer's latest association on or before the usage date (LEAD over the associations),
 0 when there is none.
 
@@ -31,6 +32,11 @@ LEFT JOIN (SELECT customer_id, partner_id, associated_on AS start_on,
      AND (span.end_on IS NULL OR line.usage_date < span.end_on)
 GROUP BY {month}, COALESCE(span.partner_id, 0), line.customer_id, line.product
 """
+PARTNER_BACKFILL = """
+INSERT INTO partner_usage_sum (month, partner_id, product, commissionable_micros)
+SELECT month, partner_id, product, SUM(commissionable_micros) FROM usage_sum WHERE partner_id <> 0
+GROUP BY month, partner_id, product
+"""
 MONTH = {"postgresql": "to_char(line.usage_date, 'YYYY-MM')", "sqlite": "substr(line.usage_date, 1, 7)"}
 
 
@@ -45,13 +51,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('month', 'partner_id', 'customer_id', 'product'),
     sqlite_with_rowid=False
     )
-    with op.batch_alter_table('usage_sum', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_usage_sum_customer_id'), ['customer_id'], unique=False)
+    op.create_table('partner_usage_sum',
+    sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('product', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('commissionable_micros', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'partner_id', 'product'),
+    sqlite_with_rowid=False
+    )
     op.execute(BACKFILL.format(month=MONTH[op.get_bind().dialect.name]))
+    op.execute(PARTNER_BACKFILL)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('usage_sum', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_usage_sum_customer_id'))
-
+    op.drop_table('partner_usage_sum')
     op.drop_table('usage_sum')
