@@ -29,7 +29,7 @@ from settlement.partners import Partner
 from settlement.periods import Month, Quarter
 from settlement.plan import Plan
 from settlement.quarterly import CommissionableSum
-from storage.records import parse_partner_key, partner_key
+from storage.records import PARTNER_PREFIX, parse_partner_key, partner_key
 from storage.settlement_tables import (
     CommissionRow,
     CustomerAssociation,
@@ -298,11 +298,26 @@ def _partner_keys(session: Session) -> dict[int, str]:
     return {row_id: partner_key(row_id) for row_id in session.execute(select(PartnerRow.id)).scalars()}
 
 
+def _fetch(connection: Connection, statement: str, parameters: tuple) -> list[tuple]:
+    """Rows as plain tuples from the driver's own cursor (`?` marks a parameter on both
+    databases): SQLAlchemy's rows doubled the time of reading a month's sums."""
+    if _on_postgresql(connection):
+        statement = statement.replace("?", "%s")
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def month_sums(session: Session, month: Month) -> list[UsageSum]:
-    """The month's usage of partners' customers per owner ('P-n'), customer and product."""
-    keys = _partner_keys(session)
-    statement = select(sums).where(sums.c.month == month.key, sums.c.partner_id != NO_PARTNER)
-    return [UsageSum(m, keys[o], c, p, a, cm) for m, o, c, p, a, cm in session.execute(statement)]
+    """The month's usage of partners' customers per owner ('P-n', made in SQL), customer and product."""
+    rows = _fetch(session.connection(),
+                  f"SELECT month, '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), customer_id, product, "
+                  f"amount_micros, commissionable_micros FROM {sums.name} WHERE month = ? AND partner_id <> ?",
+                  (month.key, NO_PARTNER))
+    return rows
 
 
 def commissionable_sums(session: Session, months: list[Month]) -> list[CommissionableSum]:
