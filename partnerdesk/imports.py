@@ -14,13 +14,12 @@ can be added to them and no association can move their lines to another partner.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
@@ -70,25 +69,11 @@ def _new_lines(connection: Connection, parsed: list[tuple[int, UsageLine]], clos
     return list(new.values())
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused during a usage import: the million short-lived rows of a
-    file made it walk the whole heap some sixty times, a third of the import's time. The rows
-    hold no reference cycles; whatever cycles others make meanwhile are collected on resuming."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
                       progress: Progress | None = None) -> ImportSummary:
     """Import billing lines from rows of a usage file (see `import_usage`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
-    with _cycle_collection_paused(), transaction(ws.engine) as session:
+    with cycle_collection_paused(), transaction(ws.engine) as session:
         records.lock_periods(session, settling=False)
         records.lock_usage_sums(session)
         closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}

@@ -17,6 +17,7 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from settlement import monthly, quarterly
@@ -78,7 +79,7 @@ def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None,
                  at: dt.datetime | None = None) -> MonthSettlement:
     """`settle month`: the month's invoices and agency commissions, stored once; the month closes."""
     month, plan = parse_month(month), plan or ws.plan()
-    with transaction(ws.engine) as session:
+    with cycle_collection_paused(), transaction(ws.engine) as session:
         records.lock_periods(session, settling=True)
         if _same_plan_or_refuse(session, month.key, plan):
             return records.load_month(session, month)
@@ -105,7 +106,7 @@ def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = No
 def preview_month(ws: Workspace, month: str | Month, plan: Plan | None = None) -> MonthSettlement:
     """A month as it stands: stored if settled, else computed now; writes nothing."""
     month = parse_month(month)
-    with Session(ws.engine) as session:
+    with cycle_collection_paused(), Session(ws.engine) as session:
         if records.settlement(session, month.key) is not None:
             return records.load_month(session, month)
         return month_figures(session, month, plan or ws.plan())

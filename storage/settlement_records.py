@@ -313,11 +313,10 @@ def _fetch(connection: Connection, statement: str, parameters: tuple) -> list[tu
 
 def month_sums(session: Session, month: Month) -> list[UsageSum]:
     """The month's usage of partners' customers per owner ('P-n', made in SQL), customer and product."""
-    rows = _fetch(session.connection(),
+    return _fetch(session.connection(),
                   f"SELECT month, '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), customer_id, product, "
                   f"amount_micros, commissionable_micros FROM {sums.name} WHERE month = ? AND partner_id <> ?",
                   (month.key, NO_PARTNER))
-    return rows
 
 
 def commissionable_sums(session: Session, months: list[Month]) -> list[CommissionableSum]:
