@@ -57,9 +57,14 @@ def _same_plan_or_refuse(session: Session, period: str, plan: Plan) -> bool:
 
 
 def month_figures(session: Session, month: Month, plan: Plan) -> MonthSettlement:
-    """What settling the month would produce now (nothing written)."""
+    """What settling the month would produce now (nothing written): invoices from the month's
+    sums per owner, customer and product; agency commissions from the partners' sums."""
+    partners = records.partners(session)
+    agencies = quarterly.commission_base(records.commissionable_sums(session, [month]), partners,
+                                         plan.non_commissionable_products).agency_monthly
     try:
-        return monthly.settle_month(month, plan, records.partners(session), records.month_sums(session, month))
+        return monthly.settle_month(month, plan, partners, records.billed_month_sums(session, month),
+                                    {agency: sum(micros) for agency, micros in agencies.items()})
     except TermsMissing as error:
         raise InputError(str(error)) from None
 

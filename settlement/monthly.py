@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
@@ -14,10 +14,10 @@ from settlement.periods import Month
 from settlement.plan import Plan
 
 
-UsageSum = tuple[str, str, str, str, int, int]
-"""A month's usage of one customer and product while one partner owned the customer: (month,
-owner, customer_id, product, micros, commissionable_micros). A plain tuple: a month has a few
-hundred thousand, and building a NamedTuple each took as long as reading them."""
+OwnerSum = tuple[str, str, str, int]
+"""A month's usage of one customer and product while one partner owned the customer: (owner,
+customer_id, product, micros). A plain tuple: a month has a few hundred thousand, and building
+a NamedTuple each took as long as reading them."""
 
 
 class MonthSettlement(BaseModel):
@@ -33,13 +33,14 @@ def partner_order(partner_id: str) -> tuple[int, str]:
     return len(partner_id), partner_id
 
 
-def billed_sums(partners: Mapping[str, Partner], sums: Iterable[UsageSum]) -> dict[str, dict[tuple[str, str], int]]:
+def billed_sums(partners: Mapping[str, Partner], sums: Iterable[OwnerSum]) -> dict[str, dict[tuple[str, str], int]]:
     """Per invoice (by its bill_to), (customer, product) -> micro-units before rounding: the
     vendor's invoices to each direct reseller and distributor (a distributor's including its
     tier-2 resellers' customers) and each distributor's to its tier-2 resellers. A customer that
-    changed owner within the month has a sum per owner; those billed to the same partner add up."""
+    changed owner within the month has a sum per owner; those billed to the same partner add up.
+    Usage of other owners (agencies) is on no invoice."""
     invoices: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
-    for _, owner, customer_id, product, micros, _ in sums:
+    for owner, customer_id, product, micros in sums:
         partner = partners[owner]
         if partner.partner_type is PartnerType.tier2_reseller:
             invoices[partner.parent_id][customer_id, product] += micros
@@ -49,33 +50,21 @@ def billed_sums(partners: Mapping[str, Partner], sums: Iterable[UsageSum]) -> di
     return invoices
 
 
-def agency_sums(partners: Mapping[str, Partner], sums: Iterable[UsageSum], excluded: Iterable[str]) -> dict[str, int]:
-    """Each agency with usage in the month: its customers' commissionable micro-units."""
-    excluded = set(excluded)
-    agencies: dict[str, int] = {}
-    for _, owner, _, product, _, commissionable in sums:
-        if partners[owner].partner_type is PartnerType.agency:
-            agencies[owner] = agencies.get(owner, 0) + (0 if product in excluded else commissionable)
-    return agencies
-
-
 def _issuer(partner: Partner) -> str:
     """Tier-2 resellers are invoiced by their distributor; everyone else by the vendor."""
     return partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else VENDOR
 
 
-def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums: Sequence[UsageSum]) -> MonthSettlement:
-    """Invoices for every partner billed for usage in `sums`, commissions for every agency with usage.
-
-    `sums`: the month's usage per owner (a partner id), customer and product.
-    """
+def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums: Iterable[OwnerSum],
+                 agency_micros: Mapping[str, int]) -> MonthSettlement:
+    """Invoices for every partner billed for usage in `sums`, commissions for every agency in
+    `agency_micros` (its customers' commissionable micro-units of the month under the plan)."""
     invoices = [
         build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to]),
                       plan.payment_terms_days, lines)
         for bill_to, lines in billed_sums(partners, sums).items()
     ]
     invoices.sort(key=lambda i: (i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
-    agencies = agency_sums(partners, sums, plan.non_commissionable_products)
     commissions = [agency_commission(partner_id, month.key, micros, plan.agency.commission_rate)
-                   for partner_id, micros in sorted(agencies.items(), key=lambda i: partner_order(i[0]))]
+                   for partner_id, micros in sorted(agency_micros.items(), key=lambda i: partner_order(i[0]))]
     return MonthSettlement(period=month.key, invoices=invoices, agency_commissions=commissions)

@@ -24,8 +24,8 @@ from settlement.commissions import AgencyCommission, QuarterlyCommission
 from settlement.feeds import Association, UsageLine
 from settlement.invoices import VENDOR, Invoice, InvoiceLine
 from settlement.money import as_cent_count, from_cent_count
-from settlement.monthly import MonthSettlement, UsageSum, partner_order
-from settlement.partners import Partner
+from settlement.monthly import MonthSettlement, OwnerSum, partner_order
+from settlement.partners import VENDOR_BILLED, Partner, PartnerType
 from settlement.periods import Month, Quarter
 from settlement.plan import Plan
 from settlement.quarterly import CommissionableSum
@@ -311,12 +311,14 @@ def _fetch(connection: Connection, statement: str, parameters: tuple) -> list[tu
         cursor.close()
 
 
-def month_sums(session: Session, month: Month) -> list[UsageSum]:
-    """The month's usage of partners' customers per owner ('P-n', made in SQL), customer and product."""
+def billed_month_sums(session: Session, month: Month) -> list[OwnerSum]:
+    """The month's usage of customers of direct resellers, distributors and tier-2 resellers per
+    owner ('P-n', made in SQL), customer and product."""
+    billed = ", ".join(f"'{t.value}'" for t in (*VENDOR_BILLED, PartnerType.tier2_reseller))
     return _fetch(session.connection(),
-                  f"SELECT month, '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), customer_id, product, "
-                  f"amount_micros, commissionable_micros FROM {sums.name} WHERE month = ? AND partner_id <> ?",
-                  (month.key, NO_PARTNER))
+                  f"SELECT '{PARTNER_PREFIX}' || CAST(s.partner_id AS VARCHAR(20)), s.customer_id, s.product, "
+                  f"s.amount_micros FROM {sums.name} AS s JOIN {PartnerRow.__tablename__} AS p ON p.id = s.partner_id "
+                  f"WHERE s.month = ? AND p.partner_type IN ({billed})", (month.key,))
 
 
 def commissionable_sums(session: Session, months: list[Month]) -> list[CommissionableSum]:
