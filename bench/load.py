@@ -149,14 +149,16 @@ def settled_periods(ws) -> list[str]:
 
 
 def remove_month_lines(ws, month: str) -> int:
-    """Delete a month's billing lines, so that importing it is measured on new lines again."""
-    from storage.settlement_tables import UsageLine
+    """Delete a month's billing lines and their sums, so that importing it is measured on new lines again."""
+    from storage.settlement_tables import PartnerSumRow, UsageLine, UsageSumRow
 
     year, mon = map(int, month.split("-"))
     first = dt.date(year, mon, 1)
     end = dt.date(year + mon // 12, mon % 12 + 1, 1)
     table = UsageLine.__table__
     with ws.engine.begin() as connection:
+        for sums in (UsageSumRow.__table__, PartnerSumRow.__table__):
+            connection.execute(delete(sums).where(sums.c.month == month))
         return connection.execute(delete(table).where(table.c.usage_date >= first, table.c.usage_date < end)).rowcount
 
 

@@ -1,5 +1,9 @@
 """Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
 
+Usage is attributed to its owners as it is stored: a usage import ends by deriving the usage
+sums settlement reads (per month, owner, customer and product) of the months it added lines
+to, and an association import those of the customers and months whose lines it moves.
+
 Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
 SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
 a file imports completely or not at all. A row already stored with the same content is a no-op;
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
@@ -68,19 +73,25 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
                       progress: Progress | None = None) -> ImportSummary:
     """Import billing lines from rows of a usage file (see `import_usage`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
-    with transaction(ws.engine) as session:
+    with cycle_collection_paused(), transaction(ws.engine) as session:
         records.lock_periods(session, settling=False)
+        records.lock_usage_sums(session)
         closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
         connection = session.connection()
+        months: set[tuple[int, int]] = set()
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, feeds.usage_line, bad)
             new = _new_lines(connection, parsed, closed, bad, summary)
             records.insert_lines(connection, new)
+            months |= {(line.usage_date.year, line.usage_date.month) for line in new}
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
             records.refresh_statistics(connection, records.lines)
+            for year, month in sorted(months):
+                records.derive_usage_sums(connection, Month(year=year, month=month))
+            records.refresh_statistics(connection, records.sums, records.partner_sums)
     return summary
 
 
@@ -132,18 +143,40 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
     summary, bad = ImportSummary(file=source), BadRows(source)
     with transaction(ws.engine) as session:
         records.lock_periods(session, settling=False)
+        records.lock_usage_sums(session)
         known, closed = records.partner_ids(session), records.closed_months(session)
         connection = session.connection()
+        earliest: dict[str, dt.date] = {}
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, lambda row: _with_partner(row, known), bad)
             new = _new_associations(connection, parsed, closed, bad, summary)
             records.insert_associations(connection, new)
+            for association, _ in new:
+                earliest[association.customer_id] = min(association.associated_on,
+                                                        earliest.get(association.customer_id, association.associated_on))
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
             records.refresh_statistics(connection, records.associations)
+            _attribute_again(connection, earliest)
+            records.refresh_statistics(connection, records.sums, records.partner_sums)
     return summary
+
+
+def _attribute_again(connection: Connection, earliest: dict[str, dt.date]) -> None:
+    """New associations move the customers' stored lines from their first new date on to the
+    new owners: derive those customers' sums of those months again."""
+    moved: dict[str, list[str]] = {}
+    since = Month.of(min(earliest.values()))
+    for customer_id, months in records.usage_months(connection, since, earliest.keys()).items():
+        first = Month.of(earliest[customer_id]).key
+        for month in months:
+            if month >= first:
+                moved.setdefault(month, []).append(customer_id)
+    for key, customer_ids in moved.items():
+        for customers in batches(customer_ids, BATCH_ROWS):
+            records.derive_usage_sums(connection, Month.parse(key), customers)
 
 
 def _with_partner(row: dict, known: set[int]) -> tuple[Association, int]:

@@ -1,5 +1,6 @@
 """Settling a month (invoices, agency commissions) or a quarter (reseller and distributor
-commissions): computed from the database's sums, stored, and the period closed.
+commissions): computed from the usage sums kept per owner, stored, and the period closed.
+The first settlement returns what it computed and stored; later ones read what was stored.
 
 A settled period is final. Settling it again with the same plan returns what was stored
 (identical output, nothing written); with a plan of other terms it is refused, naming the
@@ -16,6 +17,7 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from settlement import monthly, quarterly
@@ -55,20 +57,25 @@ def _same_plan_or_refuse(session: Session, period: str, plan: Plan) -> bool:
 
 
 def month_figures(session: Session, month: Month, plan: Plan) -> MonthSettlement:
-    """What settling the month would produce now (nothing written)."""
-    agencies = records.agency_commissionable(session, month.first_day, month.end, plan.non_commissionable_products)
+    """What settling the month would produce now (nothing written): invoices from the month's
+    sums per owner, customer and product; agency commissions from the partners' sums."""
+    partners = records.partners(session)
+    agencies = quarterly.commission_base(records.commissionable_sums(session, [month]), partners,
+                                         plan.non_commissionable_products).agency_monthly
     try:
-        return monthly.settle_month(month, plan, records.partners(session), records.billed_sums(session, month),
-                                    agencies)
+        return monthly.settle_month(month, plan, partners, records.billed_month_sums(session, month),
+                                    {agency: sum(micros) for agency, micros in agencies.items()})
     except TermsMissing as error:
         raise InputError(str(error)) from None
 
 
 def quarter_figures(session: Session, quarter: Quarter, plan: Plan) -> QuarterSettlement:
     """What settling the quarter would produce now (nothing written)."""
-    performance = records.quarterly_performance(session, quarter, plan.non_commissionable_products)
+    partners = records.partners(session)
+    base = quarterly.commission_base(records.commissionable_sums(session, quarter.months), partners,
+                                     plan.non_commissionable_products)
     try:
-        return quarterly.settle_quarter(quarter, plan, records.partners(session), performance)
+        return quarterly.settle_quarter(quarter, plan, partners, base.quarterly)
     except TermsMissing as error:
         raise InputError(str(error)) from None
 
@@ -77,13 +84,14 @@ def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None,
                  at: dt.datetime | None = None) -> MonthSettlement:
     """`settle month`: the month's invoices and agency commissions, stored once; the month closes."""
     month, plan = parse_month(month), plan or ws.plan()
-    with transaction(ws.engine) as session:
+    with cycle_collection_paused(), transaction(ws.engine) as session:
         records.lock_periods(session, settling=True)
-        if not _same_plan_or_refuse(session, month.key, plan):
-            figures = month_figures(session, month, plan)
-            records.close(session, month.key, "month", plan, at or dt.datetime.now(dt.timezone.utc))
-            records.save_month(session, figures)
-        return records.load_month(session, month)
+        if _same_plan_or_refuse(session, month.key, plan):
+            return records.load_month(session, month)
+        figures = month_figures(session, month, plan)
+        records.close(session, month.key, "month", plan, at or dt.datetime.now(dt.timezone.utc))
+        records.save_month(session, figures)
+        return figures
 
 
 def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = None,
@@ -92,17 +100,18 @@ def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = No
     quarter, plan = parse_quarter(quarter), plan or ws.plan()
     with transaction(ws.engine) as session:
         records.lock_periods(session, settling=True)
-        if not _same_plan_or_refuse(session, quarter.key, plan):
-            figures = quarter_figures(session, quarter, plan)
-            records.close(session, quarter.key, "quarter", plan, at or dt.datetime.now(dt.timezone.utc))
-            records.save_commissions(session, quarter.key, figures.commissions)
-        return QuarterSettlement(period=quarter.key, commissions=records.load_quarter_commissions(session, quarter))
+        if _same_plan_or_refuse(session, quarter.key, plan):
+            return QuarterSettlement(period=quarter.key, commissions=records.load_quarter_commissions(session, quarter))
+        figures = quarter_figures(session, quarter, plan)
+        records.close(session, quarter.key, "quarter", plan, at or dt.datetime.now(dt.timezone.utc))
+        records.save_commissions(session, quarter.key, figures.commissions)
+        return figures
 
 
 def preview_month(ws: Workspace, month: str | Month, plan: Plan | None = None) -> MonthSettlement:
     """A month as it stands: stored if settled, else computed now; writes nothing."""
     month = parse_month(month)
-    with Session(ws.engine) as session:
+    with cycle_collection_paused(), Session(ws.engine) as session:
         if records.settlement(session, month.key) is not None:
             return records.load_month(session, month)
         return month_figures(session, month, plan or ws.plan())

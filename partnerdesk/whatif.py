@@ -18,33 +18,24 @@ from partnerdesk.workspace import Workspace, plan_from
 from settlement.partners import TermsMissing
 from settlement.periods import Quarter
 from settlement.plan import Plan
-from settlement.quarterly import CommissionBase, WhatIf, compare, earnings
+from settlement.quarterly import WhatIf, commission_base, compare, earnings
 from storage import settlement_records as records
 
 
-def commission_base(session: Session, quarter: Quarter, plan: Plan) -> CommissionBase:
-    """The database's commissionable sums of the quarter under the plan's exclusions."""
-    excluded = plan.non_commissionable_products
-    monthly: dict[str, list[int]] = {}
-    for month in quarter.months:
-        for partner_id, micros in records.agency_commissionable(session, month.first_day, month.end, excluded).items():
-            monthly.setdefault(partner_id, []).append(micros)
-    return CommissionBase(quarterly=records.quarterly_performance(session, quarter, excluded), agency_monthly=monthly)
-
-
 def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | None = None) -> WhatIf:
-    """Each partner's commission for the quarter under `plan` beside `current` (default: in force)."""
+    """Each partner's commission for the quarter under `plan` beside `current` (default: in force).
+
+    One read of the quarter's sums per partner, month and product serves both plans, whatever
+    products each excludes."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with Session(ws.engine) as session:
         partners = records.partners(session)
-        base = commission_base(session, quarter, current)
-        same_exclusions = set(plan.non_commissionable_products) == set(current.non_commissionable_products)
-        other_base = base if same_exclusions else commission_base(session, quarter, plan)
-        try:
-            now = earnings(quarter, current, partners, base)
-            then = earnings(quarter, plan, partners, other_base)
-        except TermsMissing as error:
-            raise InputError(str(error)) from None
+        sums = records.commissionable_sums(session, quarter.months)
+    try:
+        now = earnings(quarter, current, partners, commission_base(sums, partners, current.non_commissionable_products))
+        then = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))
+    except TermsMissing as error:
+        raise InputError(str(error)) from None
     return compare(quarter, partners, current, now, plan, then)
 
 

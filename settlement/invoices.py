@@ -8,10 +8,9 @@ figures are the sums of its lines, so they always add up on paper.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,15 +18,6 @@ from settlement.money import ZERO, Money, Rate, cents_of, to_cents
 from settlement.periods import Month
 
 VENDOR = "vendor"
-
-
-class LineSum(NamedTuple):
-    """The database's sum of one customer's usage of one product, billed to one partner."""
-
-    bill_to: str
-    customer_id: str
-    product: str
-    micros: int
 
 
 class InvoiceLine(BaseModel):
@@ -70,10 +60,12 @@ def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> 
 
 
 def build_invoice(issuer: str, bill_to: str, month: Month, rate: Decimal, payment_terms_days: int,
-                  sums: Iterable[LineSum]) -> Invoice:
-    """The invoice of one partner's month, issued the first day of the next month."""
-    lines = sorted((invoice_line(s.customer_id, s.product, s.micros, rate) for s in sums),
-                   key=lambda line: (line.customer_id, line.product))
+                  sums: Mapping[tuple[str, str], int]) -> Invoice:
+    """The invoice of one partner's month, issued the first day of the next month.
+
+    `sums`: (customer, product) -> the month's micro-units, one line each."""
+    lines = [invoice_line(customer_id, product, sums[customer_id, product], rate)
+             for customer_id, product in sorted(sums)]
     issued_on = month.end
     return Invoice(
         invoice_id=invoice_id(month, bill_to), issuer=issuer, bill_to=bill_to, period=month.key,

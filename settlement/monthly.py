@@ -8,10 +8,16 @@ from collections.abc import Iterable, Mapping
 from pydantic import BaseModel, ConfigDict
 
 from settlement.commissions import AgencyCommission, agency_commission
-from settlement.invoices import VENDOR, Invoice, LineSum, build_invoice
-from settlement.partners import Partner, PartnerType, discount_rate
+from settlement.invoices import VENDOR, Invoice, build_invoice
+from settlement.partners import VENDOR_BILLED, Partner, PartnerType, discount_rate
 from settlement.periods import Month
 from settlement.plan import Plan
+
+
+OwnerSum = tuple[str, str, str, int]
+"""A month's usage of one customer and product while one partner owned the customer: (owner,
+customer_id, product, micros). A plain tuple: a month has a few hundred thousand, and building
+a NamedTuple each took as long as reading them."""
 
 
 class MonthSettlement(BaseModel):
@@ -27,11 +33,21 @@ def partner_order(partner_id: str) -> tuple[int, str]:
     return len(partner_id), partner_id
 
 
-def _by_bill_to(sums: Iterable[LineSum]) -> dict[str, list[LineSum]]:
-    grouped: dict[str, list[LineSum]] = defaultdict(list)
-    for line_sum in sums:
-        grouped[line_sum.bill_to].append(line_sum)
-    return grouped
+def billed_sums(partners: Mapping[str, Partner], sums: Iterable[OwnerSum]) -> dict[str, dict[tuple[str, str], int]]:
+    """Per invoice (by its bill_to), (customer, product) -> micro-units before rounding: the
+    vendor's invoices to each direct reseller and distributor (a distributor's including its
+    tier-2 resellers' customers) and each distributor's to its tier-2 resellers. A customer that
+    changed owner within the month has a sum per owner; those billed to the same partner add up.
+    Usage of other owners (agencies) is on no invoice."""
+    invoices: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    for owner, customer_id, product, micros in sums:
+        partner = partners[owner]
+        if partner.partner_type is PartnerType.tier2_reseller:
+            invoices[partner.parent_id][customer_id, product] += micros
+            invoices[owner][customer_id, product] += micros
+        elif partner.partner_type in VENDOR_BILLED:
+            invoices[owner][customer_id, product] += micros
+    return invoices
 
 
 def _issuer(partner: Partner) -> str:
@@ -39,17 +55,14 @@ def _issuer(partner: Partner) -> str:
     return partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else VENDOR
 
 
-def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], billed: Iterable[LineSum],
+def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums: Iterable[OwnerSum],
                  agency_micros: Mapping[str, int]) -> MonthSettlement:
-    """Invoices for every partner with usage in `billed`, commissions for every agency with usage.
-
-    `billed` holds the vendor's lines (bill_to a direct reseller or distributor, a distributor's
-    including its tier-2 resellers' customers) and the distributors' lines (bill_to a tier-2).
-    """
+    """Invoices for every partner billed for usage in `sums`, commissions for every agency in
+    `agency_micros` (its customers' commissionable micro-units of the month under the plan)."""
     invoices = [
         build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to]),
-                      plan.payment_terms_days, sums)
-        for bill_to, sums in _by_bill_to(billed).items()
+                      plan.payment_terms_days, lines)
+        for bill_to, lines in billed_sums(partners, sums).items()
     ]
     invoices.sort(key=lambda i: (i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
     commissions = [agency_commission(partner_id, month.key, micros, plan.agency.commission_rate)

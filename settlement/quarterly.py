@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from settlement.commissions import QuarterlyCommission, agency_commission, quarterly_commission
 from settlement.money import ZERO, Money, Rate
 from settlement.monthly import partner_order
-from settlement.partners import VENDOR_BILLED, Partner, tier_of
+from settlement.partners import VENDOR_BILLED, Partner, PartnerType, tier_of
 from settlement.periods import Quarter
 from settlement.plan import Plan
 
@@ -38,6 +39,36 @@ class CommissionBase(BaseModel):
     """Direct reseller or distributor -> commissionable micro-units of the quarter."""
     agency_monthly: dict[str, list[int]]
     """Agency -> commissionable micro-units of each month of the quarter it had usage in."""
+
+
+class CommissionableSum(NamedTuple):
+    """A partner's commissionable micro-units of one product in one month (owned customers only)."""
+
+    owner: str
+    month: str
+    product: str
+    micros: int
+
+
+def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Partner],
+                    excluded: Iterable[str]) -> CommissionBase:
+    """A quarter's sums under a list of non-commissionable products: agencies month by month,
+    direct resellers and distributors (with their tier-2 resellers' customers) for the quarter.
+    Every partner with usage is there, even when nothing of it is commissionable."""
+    excluded = set(excluded)
+    quarterly: dict[str, int] = {}
+    monthly: dict[str, dict[str, int]] = {}
+    for s in sums:
+        partner = partners[s.owner]
+        counted = 0 if s.product in excluded else s.micros
+        if partner.partner_type is PartnerType.agency:
+            months = monthly.setdefault(s.owner, {})
+            months[s.month] = months.get(s.month, 0) + counted
+        else:
+            bill_to = partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else s.owner
+            quarterly[bill_to] = quarterly.get(bill_to, 0) + counted
+    return CommissionBase(quarterly=quarterly,
+                          agency_monthly={a: [m[k] for k in sorted(m)] for a, m in monthly.items()})
 
 
 class Earned(BaseModel):

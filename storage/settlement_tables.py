@@ -42,6 +42,40 @@ class UsageLine(SQLModel, table=True):
     commissionable: bool = True
 
 
+class UsageSumRow(SQLModel, table=True):
+    """Billing lines summed per month, owner, customer and product: what settling a month reads.
+
+    Derived from the lines by the import that changes them (storage/settlement_records.py,
+    `derive_usage_sums`), so settling never joins a million lines to their owners. `partner_id`
+    0 is the vendor's direct business: it keeps the key non-null and tells an association import
+    which customers have usage. Without a rowid on SQLite, a month's rows lie together.
+    """
+
+    __tablename__ = "usage_sum"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    month: str = Field(primary_key=True, max_length=7)
+    partner_id: int = Field(primary_key=True)
+    customer_id: str = Field(primary_key=True, max_length=64)
+    product: str = Field(primary_key=True, max_length=64)
+    amount_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+    commissionable_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PartnerSumRow(SQLModel, table=True):
+    """A partner's commissionable usage per month and product: `usage_sum` added up over its
+    customers, for the quarter's commissions and the what-if (a few thousand rows instead of a
+    million). Derived again from `usage_sum` for every month whose sums change."""
+
+    __tablename__ = "partner_usage_sum"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    month: str = Field(primary_key=True, max_length=7)
+    partner_id: int = Field(primary_key=True)
+    product: str = Field(primary_key=True, max_length=64)
+    commissionable_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class Settlement(SQLModel, table=True):
     """A closed period ('2026-07' or '2026-Q3') and the plan it was settled with."""
 

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from partnerdesk import imports
 from partnerdesk.errors import InputError
-from partnerdesk.settling import settle_month
+from partnerdesk.settling import settle_month, settle_quarter
+from partnerdesk.whatif import what_if
 from settlement_world import USAGE_HEADER, Channel
 from storage.settlement_tables import CustomerAssociation, UsageLine
 
@@ -113,6 +114,39 @@ def test_a_line_before_its_customers_first_partner_belongs_to_no_partner(channel
                    ["L3", "C-404", "ecs", "2026-07-10", "1000"]])
     [invoice] = settle_month(channel.ws, "2026-07").invoices
     assert str(invoice.gross) == "1.00"
+
+
+def test_an_association_imported_after_the_usage_moves_the_stored_lines_to_the_new_partner(channel):
+    first, second = channel.partner("direct_reseller"), channel.partner("direct_reseller")
+    agency = channel.partner("agency")
+    channel.customers([["C-1", first, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L2", "C-1", "ecs", "2026-07-16", "30"],
+                   ["L3", "C-1", "oss", "2026-08-02", "5"], ["L4", "C-2", "ecs", "2026-07-20", "1000"],
+                   ["L5", "C-2", "ecs", "2026-07-02", "7"]])
+    # C-1 moves mid-July; C-2, the vendor's own customer until now, joins the agency on the 10th
+    channel.customers([["C-1", second, "2026-07-16"], ["C-2", agency, "2026-07-10"]], name="moves.csv")
+    whatif = what_if(channel.ws, "2026-Q3", channel.ws.plan())
+    assert {r.partner_id: str(r.current.commissionable) for r in whatif.partners} == {
+        first: "100.00", second: "35.00", agency: "1000.00"}
+    july = settle_month(channel.ws, "2026-07")
+    assert {i.bill_to: str(i.gross) for i in july.invoices} == {first: "100.00", second: "30.00"}
+    assert [(c.partner_id, str(c.commissionable)) for c in july.agency_commissions] == [(agency, "1000.00")]
+    [august] = settle_month(channel.ws, "2026-08").invoices
+    assert (august.bill_to, str(august.gross)) == (second, "5.00")
+    quarter = {c.partner_id: str(c.commissionable) for c in settle_quarter(channel.ws, "2026-Q3").commissions}
+    assert quarter == {first: "100.00", second: "35.00"}
+
+
+def test_a_move_in_a_file_of_several_batches_is_attributed_once(channel, monkeypatch):
+    first, second = channel.partner("distributor"), channel.partner("direct_reseller")
+    tier2 = channel.tier2(first)
+    channel.customers([[f"C-{n}", tier2, "2026-01-01"] for n in range(5)])
+    channel.usage([[f"L{n}", f"C-{n % 5}", "ecs", f"2026-07-{n % 28 + 1:02d}", "10"] for n in range(50)])
+    monkeypatch.setattr(imports, "BATCH_ROWS", 2)
+    channel.customers([[f"C-{n}", second, "2026-07-15"] for n in range(5)], name="moves.csv")
+    invoices = {i.bill_to: str(i.gross) for i in settle_month(channel.ws, "2026-07").invoices}
+    before = sum(10 for n in range(50) if n % 28 + 1 < 15)  # stays with the tier-2 and its distributor
+    assert invoices == {first: f"{before}.00", tier2: f"{before}.00", second: f"{500 - before}.00"}
 
 
 def test_customers_of_unknown_partners_and_conflicting_associations_are_bad_rows(channel):

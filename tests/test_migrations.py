@@ -11,9 +11,12 @@ from sqlalchemy import text
 
 from conftest import RULES_DIR
 from factories import AS_OF, application
+from settlement_world import Channel
 from partnerdesk import applications
 from partnerdesk.review import Action, review
 from partnerdesk.settings import Settings
+from partnerdesk.settling import preview_month
+from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace
 from storage.db import _alembic_config, make_engine
 
@@ -52,3 +55,23 @@ def test_an_earlier_database_upgrades_with_its_applications_and_trail(database_u
     assert [e["action"] for e in applications.history(ws, old_id)] == ["submitted", "rejected"]
     new_id, _ = applications.submit(ws, application("direct_reseller"), AS_OF)
     assert new_id > old_id
+
+
+def test_the_usage_sums_are_backfilled_from_the_stored_lines(workspace, tmp_path):
+    channel = Channel(workspace, tmp_path)
+    agency, reseller, distributor = (channel.partner(t) for t in ("agency", "direct_reseller", "distributor"))
+    tier2 = channel.tier2(distributor)
+    channel.customers([["C-A", agency, "2026-01-01"], ["C-R", reseller, "2026-01-01"], ["C-T", tier2, "2026-01-01"],
+                       ["C-R", tier2, "2026-07-20"], ["C-V", reseller, "2026-08-05"]])
+    channel.usage([[f"L{n}", customer, product, f"2026-0{7 + n % 3}-{n % 28 + 1:02d}", f"{n}.123457",
+                    "false" if n % 7 == 0 else "true"]
+                   for n, (customer, product) in enumerate(
+                       [(c, p) for c in ("C-A", "C-R", "C-T", "C-V", "C-X") for p in ("ecs", "marketplace")] * 9)])
+    before = [preview_month(workspace, m) for m in ("2026-07", "2026-08", "2026-09")]
+    whatif = what_if(workspace, "2026-Q3", workspace.plan())
+    with workspace.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0003")
+        command.upgrade(_alembic_config(connection), "head")
+    assert [preview_month(workspace, m) for m in ("2026-07", "2026-08", "2026-09")] == before
+    assert what_if(workspace, "2026-Q3", workspace.plan()) == whatif
+    assert sum(len(m.invoices) for m in before) > 4 and all(m.agency_commissions for m in before)

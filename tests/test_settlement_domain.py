@@ -10,7 +10,7 @@ import pytest
 from conftest import RULES_DIR
 from settlement import feeds
 from settlement.commissions import agency_commission
-from settlement.invoices import LineSum, PaymentStatus, build_invoice, payment_status
+from settlement.invoices import PaymentStatus, build_invoice, payment_status
 from settlement.money import cents_of, parse_amount, to_cents, to_micros
 from settlement.periods import Month, Quarter
 from settlement.plan import load_plan
@@ -47,7 +47,7 @@ def test_months_and_quarters():
 
 def test_an_invoice_is_issued_the_next_month_and_due_after_the_payment_terms():
     invoice = build_invoice("vendor", "P-3", Month.parse("2026-07"), Decimal("0.05"), 30,
-                            [LineSum("P-3", "C-2", "oss", 10_000_000), LineSum("P-3", "C-1", "ecs", 1_000_000_000)])
+                            {("C-2", "oss"): 10_000_000, ("C-1", "ecs"): 1_000_000_000})
     assert (invoice.issued_on, invoice.due_on) == (dt.date(2026, 8, 1), dt.date(2026, 8, 31))
     assert [line.customer_id for line in invoice.lines] == ["C-1", "C-2"]
     assert (str(invoice.gross), str(invoice.discount), str(invoice.total)) == ("1010.00", "50.50", "959.50")
