@@ -413,7 +413,7 @@ def settle_month(ctx: Context) -> dict:
 
     def work() -> dict:
         result = settling.settle_month(ws, MONTH)
-        document = json.dumps(result.model_dump(mode="json"))
+        document = result.model_dump_json()
         return {"n": len(result.invoices), "bytes": len(document), "check": {
             "invoices": len(result.invoices), "invoice_lines": sum(len(i.lines) for i in result.invoices),
             "total": _money_sum(i.total for i in result.invoices),
@@ -431,7 +431,7 @@ def settle_quarter(ctx: Context) -> dict:
 
     def work() -> dict:
         result = settling.settle_quarter(ws, QUARTER)
-        json.dumps(result.model_dump(mode="json"))
+        result.model_dump_json()
         return {"n": len(result.commissions), "check": {
             "commissions": len(result.commissions), "commission": _money_sum(c.commission for c in result.commissions)}}
 
@@ -445,7 +445,7 @@ def whatif(ctx: Context) -> dict:
 
     def work() -> dict:
         result = product_whatif.what_if_file(ws, QUARTER, ctx.data / "plan-whatif.yaml")
-        json.dumps(result.model_dump(mode="json"))
+        result.model_dump_json()
         return {"n": len(result.partners), "check": {
             "partners": len(result.partners), "current": str(result.totals.current),
             "whatif": str(result.totals.whatif)}}

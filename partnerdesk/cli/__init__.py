@@ -13,6 +13,7 @@ import sys
 import traceback
 from decimal import Decimal
 
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
 from partnerdesk.cli import qualification_commands, user_commands, settlement_commands
@@ -61,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         print("partnerdesk: internal error (details above)", file=sys.stderr)
         return 1
     try:
-        json.dump(result, sys.stdout, indent=2, default=_json_default)
+        if isinstance(result, BaseModel):  # written by pydantic's serializer: a month's invoices are 20 MB
+            sys.stdout.write(result.model_dump_json(indent=2))
+        else:
+            json.dump(result, sys.stdout, indent=2, default=_json_default)
         sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:

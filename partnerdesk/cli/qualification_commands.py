@@ -23,7 +23,7 @@ def _application_id(text: str) -> int:
 
 def _qualify(args):
     data = applications.read_json_file(args.file)
-    return applications.qualify(Workspace.open(), data, _as_of(args)).model_dump(mode="json")
+    return applications.qualify(Workspace.open(), data, _as_of(args))
 
 
 def _apply(args):

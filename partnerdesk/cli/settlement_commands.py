@@ -26,38 +26,38 @@ def _tier2_add(args):
 
 
 def _customers_import(args):
-    return imports.import_customers(Workspace.open(), args.file, _progress(args.file)).model_dump(mode="json")
+    return imports.import_customers(Workspace.open(), args.file, _progress(args.file))
 
 
 def _usage_import(args):
-    return imports.import_usage(Workspace.open(), args.file, _progress(args.file)).model_dump(mode="json")
+    return imports.import_usage(Workspace.open(), args.file, _progress(args.file))
 
 
 def _settle_month(args):
     ws = Workspace.open()
-    return settling.settle_month(ws, args.month, _plan(ws, args)).model_dump(mode="json")
+    return settling.settle_month(ws, args.month, _plan(ws, args))
 
 
 def _settle_quarter(args):
     ws = Workspace.open()
-    return settling.settle_quarter(ws, args.quarter, _plan(ws, args)).model_dump(mode="json")
+    return settling.settle_quarter(ws, args.quarter, _plan(ws, args))
 
 
 def _whatif(args):
-    return whatif.what_if_file(Workspace.open(), args.quarter, args.plan).model_dump(mode="json")
+    return whatif.what_if_file(Workspace.open(), args.quarter, args.plan)
 
 
 def _payments_import(args):
-    return payments.import_payments(Workspace.open(), args.file).model_dump(mode="json")
+    return payments.import_payments(Workspace.open(), args.file)
 
 
 def _invoices(args):
     as_of = args.as_of or dt.date.today()
-    return payments.invoice_balances(Workspace.open(), as_of, args.status).model_dump(mode="json")
+    return payments.invoice_balances(Workspace.open(), as_of, args.status)
 
 
 def _demo(args):
-    return demo.load_demo(Workspace.open(), as_of=args.as_of or dt.date.today()).model_dump(mode="json")
+    return demo.load_demo(Workspace.open(), as_of=args.as_of or dt.date.today())
 
 
 def _import_command(parent, name: str, handler, what: str) -> None:
