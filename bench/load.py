@@ -128,13 +128,12 @@ def reopen_period(ws, period: str) -> None:
     """Undo the bench's own settlement of a period so that a settle figure can be measured again."""
     from sqlalchemy import select
 
-    from storage.settlement_tables import CommissionRow, InvoiceLineRow, InvoiceRow, PaymentRow, Settlement
+    from storage.settlement_tables import CommissionRow, InvoiceRow, PaymentRow, Settlement
 
     invoices = InvoiceRow.__table__
     ids = select(invoices.c.invoice_id).where(invoices.c.period == period)
     with ws.engine.begin() as connection:
         connection.execute(delete(PaymentRow.__table__).where(PaymentRow.__table__.c.invoice_id.in_(ids)))
-        connection.execute(delete(InvoiceLineRow.__table__).where(InvoiceLineRow.__table__.c.invoice_id.in_(ids)))
         connection.execute(delete(invoices).where(invoices.c.period == period))
         connection.execute(delete(CommissionRow.__table__).where(CommissionRow.__table__.c.period == period))
         connection.execute(delete(Settlement.__table__).where(Settlement.__table__.c.period == period))

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import Boolean, Date, and_, case, delete, func, insert, literal, or_, select, text
 from sqlalchemy.engine import Connection
+from pydantic import TypeAdapter
 from sqlmodel import Session
 
 from settlement.commissions import AgencyCommission, QuarterlyCommission
@@ -33,7 +34,6 @@ from storage.records import PARTNER_PREFIX, parse_partner_key, partner_key
 from storage.settlement_tables import (
     CommissionRow,
     CustomerAssociation,
-    InvoiceLineRow,
     InvoiceRow,
     PaymentRow,
     Settlement,
@@ -337,20 +337,16 @@ def _row_id(key: str) -> int | None:
 
 INVOICE_COLUMNS = [InvoiceRow.__table__.c[name] for name in (
     "invoice_id", "period", "issuer_id", "bill_to_id", "issued_on", "due_on", "discount_rate", "gross_cents",
-    "discount_cents", "total_cents")]
-INVOICE_LINE_COLUMNS = [InvoiceLineRow.__table__.c[name] for name in (
-    "invoice_id", "customer_id", "product", "gross_cents", "discount_cents", "net_cents")]
+    "discount_cents", "total_cents", "lines")]
+INVOICE_LINES = TypeAdapter(list[InvoiceLine])
 
 
 def save_month(session: Session, result: MonthSettlement) -> None:
     """Store a month's invoices and agency commissions (the settlement row exists already)."""
-    connection = session.connection()
-    _insert_rows(connection, InvoiceRow.__table__, INVOICE_COLUMNS, [
+    _insert_rows(session.connection(), InvoiceRow.__table__, INVOICE_COLUMNS, [
         (i.invoice_id, i.period, _row_id(i.issuer), _row_id(i.bill_to), i.issued_on, i.due_on, str(i.discount_rate),
-         as_cent_count(i.gross), as_cent_count(i.discount), as_cent_count(i.total)) for i in result.invoices])
-    _insert_rows(connection, InvoiceLineRow.__table__, INVOICE_LINE_COLUMNS, [
-        (i.invoice_id, line.customer_id, line.product, as_cent_count(line.gross), as_cent_count(line.discount),
-         as_cent_count(line.net)) for i in result.invoices for line in i.lines])
+         as_cent_count(i.gross), as_cent_count(i.discount), as_cent_count(i.total),
+         INVOICE_LINES.dump_json(i.lines).decode()) for i in result.invoices])
     save_commissions(session, result.period, result.agency_commissions)
 
 
@@ -363,23 +359,12 @@ def save_commissions(session: Session, period: str,
             "commission_cents": as_cent_count(c.commission)} for c in commissions])
 
 
-def _invoice(row: InvoiceRow, invoice_lines: list[InvoiceLine]) -> Invoice:
+def _invoice(row: InvoiceRow) -> Invoice:
     return Invoice(invoice_id=row.invoice_id, issuer=partner_key(row.issuer_id) if row.issuer_id else VENDOR,
                    bill_to=partner_key(row.bill_to_id), period=row.period, issued_on=row.issued_on,
                    due_on=row.due_on, gross=from_cent_count(row.gross_cents),
                    discount=from_cent_count(row.discount_cents), total=from_cent_count(row.total_cents),
-                   lines=sorted(invoice_lines, key=lambda line: (line.customer_id, line.product)),
-                   discount_rate=Decimal(row.discount_rate))
-
-
-def invoice_lines(session: Session, invoice_ids: list[str]) -> dict[str, list[InvoiceLine]]:
-    grouped: dict[str, list[InvoiceLine]] = {i: [] for i in invoice_ids}
-    statement = select(InvoiceLineRow).where(InvoiceLineRow.invoice_id.in_(invoice_ids))
-    for row in session.execute(statement).scalars():
-        grouped[row.invoice_id].append(InvoiceLine(
-            customer_id=row.customer_id, product=row.product, gross=from_cent_count(row.gross_cents),
-            discount=from_cent_count(row.discount_cents), net=from_cent_count(row.net_cents)))
-    return grouped
+                   lines=INVOICE_LINES.validate_json(row.lines), discount_rate=Decimal(row.discount_rate))
 
 
 def stored_commissions(session: Session, period: str) -> list[CommissionRow]:
@@ -389,9 +374,8 @@ def stored_commissions(session: Session, period: str) -> list[CommissionRow]:
 
 def load_month(session: Session, month: Month) -> MonthSettlement:
     """A settled month exactly as it was settled."""
-    rows = list(session.execute(select(InvoiceRow).where(InvoiceRow.period == month.key)).scalars())
-    by_invoice = invoice_lines(session, [row.invoice_id for row in rows])
-    invoices = sorted((_invoice(row, by_invoice[row.invoice_id]) for row in rows),
+    rows = session.execute(select(InvoiceRow).where(InvoiceRow.period == month.key)).scalars()
+    invoices = sorted((_invoice(row) for row in rows),
                       key=lambda i: (i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
     commissions = [AgencyCommission(partner_id=partner_key(c.partner_id), period=c.period,
                                     commissionable=from_cent_count(c.commissionable_cents), rate=Decimal(c.rate),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -89,6 +89,10 @@ class Settlement(SQLModel, table=True):
 
 
 class InvoiceRow(SQLModel, table=True):
+    """An issued invoice. Its lines are kept with it as one JSON document (the contract's
+    `lines`): an issued invoice never changes, is always read whole, and a month's 190,000
+    lines written as rows cost more than the rest of settling it."""
+
     __tablename__ = "invoice"
 
     invoice_id: str = Field(primary_key=True, max_length=64)
@@ -101,18 +105,7 @@ class InvoiceRow(SQLModel, table=True):
     gross_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     discount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     total_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
-
-
-class InvoiceLineRow(SQLModel, table=True):
-    __tablename__ = "invoice_line"
-
-    id: int | None = Field(default=None, primary_key=True)
-    invoice_id: str = Field(foreign_key="invoice.invoice_id", index=True, max_length=64)
-    customer_id: str = Field(max_length=64)
-    product: str = Field(max_length=64)
-    gross_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
-    discount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
-    net_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    lines: str = Field(sa_column=Column(Text, nullable=False, server_default="[]"))
 
 
 class CommissionRow(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -13,9 +14,10 @@ from conftest import RULES_DIR
 from factories import AS_OF, application
 from settlement_world import Channel
 from partnerdesk import applications
+from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.review import Action, review
 from partnerdesk.settings import Settings
-from partnerdesk.settling import preview_month
+from partnerdesk.settling import preview_month, settle_month
 from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace
 from storage.db import _alembic_config, make_engine
@@ -75,3 +77,25 @@ def test_the_usage_sums_are_backfilled_from_the_stored_lines(workspace, tmp_path
     assert [preview_month(workspace, m) for m in ("2026-07", "2026-08", "2026-09")] == before
     assert what_if(workspace, "2026-Q3", workspace.plan()) == whatif
     assert sum(len(m.invoices) for m in before) > 4 and all(m.agency_commissions for m in before)
+
+
+def test_settled_invoices_keep_their_lines_across_the_move_into_the_invoice(workspace, tmp_path):
+    """0005 keeps a settled month's invoice lines in their invoice; both directions lose nothing."""
+    channel = Channel(workspace, tmp_path)
+    reseller = channel.partner("direct_reseller")
+    channel.customers([["C-1", reseller, "2026-01-01"], ["C-2", reseller, "2026-01-01"]])
+    channel.usage([[f"L{n}", customer, product, f"2026-07-{n + 1:02d}", f"{n}.125", "true"]
+                   for n, (customer, product) in enumerate([(c, p) for c in ("C-1", "C-2") for p in ("ecs", "oss")])])
+    settled = settle_month(workspace, "2026-07")
+    invoice = settled.invoices[0].invoice_id
+    import_payments(workspace, channel.file("payments.csv", ["invoice_id", "paid_on", "amount"],
+                                            [[invoice, "2026-08-10", "1.00"]]))
+    with workspace.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0004")
+        assert connection.execute(text("SELECT count(*) FROM invoice_line")).scalar_one() == 4
+        command.upgrade(_alembic_config(connection), "head")
+    again = settle_month(workspace, "2026-07")
+    assert again == settled
+    assert invoice_balances(workspace, AS_OF).invoices[0].paid == Decimal("1.00")
+    assert [(line.customer_id, line.product) for line in again.invoices[0].lines] == [
+        ("C-1", "ecs"), ("C-1", "oss"), ("C-2", "ecs"), ("C-2", "oss")]

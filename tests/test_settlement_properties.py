@@ -21,7 +21,7 @@ from partnerdesk.imports import import_usage
 from partnerdesk.settling import settle_month, settle_quarter
 from settlement.periods import Month
 from settlement_world import Channel
-from storage.settlement_tables import CommissionRow, InvoiceLineRow, InvoiceRow, UsageLine
+from storage.settlement_tables import CommissionRow, InvoiceRow, UsageLine
 
 CUSTOMERS = ["A1", "A2", "R1", "R2", "D1", "T1", "T2", "U1", "V1"]  # V1 has no partner
 PRODUCTS = ["ecs", "oss", "marketplace"]
@@ -84,7 +84,7 @@ def snapshot(ws) -> tuple:
     with Session(ws.engine) as session:
         return tuple(session.execute(select(func.count(), func.coalesce(func.sum(column), 0))).one()
                      for column in (UsageLine.amount_micros, InvoiceRow.total_cents,
-                                    InvoiceLineRow.net_cents, CommissionRow.commission_cents))
+                                    func.length(InvoiceRow.lines), CommissionRow.commission_cents))
 
 
 @PROPERTY
