@@ -70,6 +70,8 @@ def _words(template: str, check: Check | None, facts: dict[str, int | str], terr
 
 def status_of(criterion: Criterion, mine: list[Firing]) -> Status:
     """A failed check beats review (a firing or a manager's attestation), which beats pass."""
+    if not mine:  # most criteria of most applications: nothing fired
+        return Status.review if criterion.attest else Status.passed
     if any(f[2] == "fail" for f in mine):
         return Status.failed
     if criterion.attest or any(f[2] == "review" for f in mine):
@@ -100,7 +102,7 @@ def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str],
         actual_fact = check.fact
     else:
         actual_fact = criterion.actual_fact
-        check = next((c for c in criterion.checks if c.fact == actual_fact), None)
+        check = criterion.actual_check
         template = criterion.review_message if status is Status.review else criterion.pass_message
     shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     actual = shown if actual_fact == criterion.actual_fact else display(actual_fact, facts)

@@ -122,9 +122,14 @@ class Criterion(_Data):
                 _check_template(template)
         return self
 
-    @property
+    @cached_property
     def actual_fact(self) -> str | None:
         return self.actual or (self.checks[0].fact if self.checks else None)
+
+    @cached_property
+    def actual_check(self) -> Check | None:
+        """The check on the actual fact, whose threshold a pass or review message may show."""
+        return next((c for c in self.checks if c.fact == self.actual_fact), None)
 
     @cached_property
     def required_text(self) -> str:
