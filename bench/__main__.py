@@ -159,6 +159,12 @@ def postgres_version() -> str | None:
         engine.dispose()
 
 
+def _contributing(runs: list[dict]) -> list[dict]:
+    """The runs that measured a result still shown (a later run may have measured it again)."""
+    latest = {key: index for index, run in enumerate(runs) for key in run.get("measured", [])}
+    return [run for index, run in enumerate(runs) if index in set(latest.values())]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -286,7 +292,7 @@ def main(argv: list[str]) -> int:
     if args.report_only:
         save()
     text = report.generated(table, results, shown_backends, args.scale, manifest, machine, agreements, profile_dir,
-                            runs or [this_run], skipped)
+                            _contributing(runs) or [this_run], skipped)
     target = args.results or (RESULTS_MD if args.scale == 1 else directory / "RESULTS.md")
     report.write_results(target, text)
     say(f"results written to {target} ({time.perf_counter() - started:.0f} s)")
