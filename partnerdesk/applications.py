@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, Row, func
 from sqlmodel import Session, select
 
 from partnerdesk.errors import InputError
@@ -192,8 +192,9 @@ def update(ws: Workspace, application_id: int, data: Any, as_of: dt.date,
         return decision
 
 
-def stored_application(row: ApplicationRow) -> Application:
-    return Application.model_validate(json.loads(row.document))
+def stored_application(row: ApplicationRow | Row) -> Application:
+    """An application as stored (its JSON document, validated again straight from the text)."""
+    return Application.model_validate_json(row.document)
 
 
 def stored_decision(session: Session, application_id: int) -> Decision:

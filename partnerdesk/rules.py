@@ -19,11 +19,10 @@ from sqlmodel import Session, select
 from partnerdesk.applications import load_row, stored_application, stored_decision
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace, rulebook_from
-from qualification.application import Application
-from qualification.decide import decide, statuses
+from qualification.decide import decide, facts_for, measure_alike, statuses
 from qualification.decision import Status
-from qualification.facts import Circumstances, extract_facts
-from qualification.rulebook import Rulebook, load_rulebook, rulebook_from_sources
+from qualification.facts import Circumstances
+from qualification.rulebook import load_rulebook, rulebook_from_sources
 from settlement.plan import PLAN_FILE, load_plan
 from storage import records
 from storage.tables import ApplicationRow
@@ -41,18 +40,6 @@ def check(rules_dir: Path) -> dict:
     return {"rules_dir": str(rules_dir), "rules_version": rulebook.version, "plan_version": plan.version,
             "criteria": {t.value: [c.id for c in rulebook.criteria(t)] for t in rulebook.partner_types},
             "ok": True}
-
-
-def _facts(rulebook: Rulebook, application: Application, situation: Circumstances) -> dict[str, int | str]:
-    return extract_facts(application, situation, rulebook.currencies.rates,
-                         rulebook.cap_for(application.territory), rulebook.registration.formats)
-
-
-def _measures_alike(current: Rulebook, draft: Rulebook) -> bool:
-    """Whether both rulebooks turn an application into the same facts (same rates, caps and
-    registration formats), so impact extracts them once per application instead of twice."""
-    return (current.currencies, current.territories, current.registration) == \
-        (draft.currencies, draft.territories, draft.registration)
 
 
 def _eligible(results: dict[str, Status]) -> bool:
@@ -84,21 +71,21 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
     """Every open application whose decision would change under the draft rules."""
     current = ws.rulebook
     draft = rulebook_from(draft_dir)
-    alike = _measures_alike(current, draft)
+    alike = measure_alike(current, draft)
     changed = []
     with Session(ws.engine) as session:
         caps = records.approved_distributors_by_territory(session)
         total = records.count_open_applications(session)  # for progress; the report counts what it read
         done = 0
         for done, row in enumerate(_open_applications(session), 1):
-            application = Application.model_validate_json(row.document)
+            application = stored_application(row)
             if application.capital_currency not in draft.currencies.rates or \
                     application.commitment_currency not in draft.currencies.rates:
                 raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
             situation = Circumstances(as_of=as_of, approved_distributors=caps.get(row.territory, 0))
-            facts = _facts(current, application, situation)
+            facts = facts_for(application, situation, current)
             before = statuses(current, application.partner_type, facts)
-            after = statuses(draft, application.partner_type, facts if alike else _facts(draft, application, situation))
+            after = statuses(draft, application.partner_type, facts if alike else facts_for(application, situation, draft))
             criteria = _changes(before, after)
             if criteria or _eligible(before) != _eligible(after):
                 changed.append({"application_id": row.id, "company_name": row.company_name,

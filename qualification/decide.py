@@ -119,15 +119,22 @@ def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
     return [judge(c, mine.get(c.id, []), facts, territory) for c in rulebook.criteria(partner_type)]
 
 
+def facts_for(application: Application, situation: Circumstances, rulebook: Rulebook) -> dict[str, int | str]:
+    """The facts a rulebook's checks read: measured with its currency rates, territory caps and
+    registration formats."""
+    return extract_facts(application, situation, rulebook.currencies.rates,
+                         rulebook.cap_for(application.territory), rulebook.registration.formats)
+
+
+def measure_alike(one: Rulebook, other: Rulebook) -> bool:
+    """Whether two rulebooks turn every application into the same facts (`facts_for`)."""
+    return (one.currencies, one.territories, one.registration) == \
+        (other.currencies, other.territories, other.registration)
+
+
 def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:
     """The decision on an application under a rulebook; the same inputs give the same decision."""
-    facts = extract_facts(
-        application,
-        situation,
-        rulebook.currencies.rates,
-        rulebook.cap_for(application.territory),
-        rulebook.registration.formats,
-    )
+    facts = facts_for(application, situation, rulebook)
     firings = evaluator_for(rulebook).firings(facts)
     own = evaluate(rulebook, application.partner_type, facts, application.territory, firings)
     failed = [r.id for r in own if r.status is Status.failed]
