@@ -124,14 +124,20 @@ def test_the_settlement_overview_draws_revenue_and_commission_charts(demo_url):
     assert "2026-Q2" in at.dataframe[0].value["period"].tolist()
 
 
-def test_importing_usage_shows_progress_and_what_was_imported_then_nothing_twice(demo_url):
+def import_usage(demo_url: str, name: str, rows: str):
+    """The settlement page after uploading a usage file with these rows and pressing Import."""
     at = analyst(demo_url, "settlement")
     at.radio(key="settlement.section").set_value("Import files").run()
-    lines = ("line_id,customer_id,product,usage_date,amount\n"
-             "BL-NEW-1,C-0001,ecs,2026-11-03,120.50\nBL-NEW-2,C-0001,oss,2026-11-04,-20\n").encode()
-    at.file_uploader(key="import.usage").upload("usage-2026-11.csv", lines, "text/csv")
+    text = "line_id,customer_id,product,usage_date,amount\n" + rows
+    at.file_uploader(key="import.usage").upload(name, text.encode(), "text/csv")
     at.run()
     press(at, "Import usage")
+    return at
+
+
+def test_importing_usage_shows_progress_and_what_was_imported_then_nothing_twice(demo_url):
+    at = import_usage(demo_url, "usage-2026-11.csv",
+                      "BL-NEW-1,C-0001,ecs,2026-11-03,120.50\nBL-NEW-2,C-0001,oss,2026-11-04,-20\n")
     assert "Usage: 2 rows read, 2 imported, 0 already present." in texts(at)
     assert at.get("progress")[0].proto.text == "usage-2026-11.csv imported"
     press(at, "Import usage")
@@ -139,13 +145,7 @@ def test_importing_usage_shows_progress_and_what_was_imported_then_nothing_twice
 
 
 def test_a_usage_file_with_a_bad_row_imports_nothing_and_names_the_row(demo_url):
-    at = analyst(demo_url, "settlement")
-    at.radio(key="settlement.section").set_value("Import files").run()
-    lines = ("line_id,customer_id,product,usage_date,amount\n"
-             "BL-OK-1,C-0001,ecs,2026-11-03,10\nBL-BAD-2,C-0001,ecs,2026-11-31,10\n").encode()
-    at.file_uploader(key="import.usage").upload("usage.csv", lines, "text/csv")
-    at.run()
-    press(at, "Import usage")
+    at = import_usage(demo_url, "usage.csv", "BL-OK-1,C-0001,ecs,2026-11-03,10\nBL-BAD-2,C-0001,ecs,2026-11-31,10\n")
     assert errors(at) == ["usage.csv: 1 bad row, nothing imported  \n"
                           "usage.csv: line 3: usage_date: '2026-11-31' is not a date written YYYY-MM-DD"]
     assert not at.success
