@@ -6,11 +6,14 @@ Each page also checks the role itself, so a page reached another way shows none 
 
 import streamlit as st
 
-from partnerdesk.accounts import Role
-from views.common import show_flash, sign_out, signed_in, workspace
+from partnerdesk.accounts import Role, has_accounts
+from views.common import plain, show_flash, sign_out, signed_in, workspace
 
-st.set_page_config(page_title="PartnerDesk", page_icon=":material/handshake:", layout="wide")
+# An emoji icon is drawn by the browser; a ":material/..." one would be fetched from a font server.
+# An emoji icon is drawn by the browser; a ":material/..." one would be fetched from a font server.
+st.set_page_config(page_title="PartnerDesk", page_icon="🤝", layout="wide")
 
+SET_UP = st.Page("views/first_admin.py", title="Set up", icon=":material/admin_panel_settings:")
 SIGN_IN = st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")
 APPLY = st.Page("views/apply.py", title="Apply", icon=":material/edit_note:")
 MY_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", icon=":material/folder_open:")
@@ -39,9 +42,9 @@ ROLE_SECTIONS = {
 def navigation() -> st.Page:
     account = signed_in()
     if account is None:
-        return st.navigation([SIGN_IN], position="hidden")
+        return st.navigation([SIGN_IN if has_accounts(workspace()) else SET_UP], position="hidden")
     with st.sidebar:
-        st.markdown(f"Signed in as **{account.display_name}** ({account.role.value})")
+        st.markdown(f"Signed in as **{plain(account.display_name)}** ({account.role.value})")
         if st.button("Sign out", icon=":material/logout:"):
             sign_out()
             st.rerun()

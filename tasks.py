@@ -1,6 +1,8 @@
 """One entry point for a fresh machine that has only Python 3.11 or 3.12.
 
-    python3 tasks.py app     # the Streamlit app on ./partnerdesk.db (demo data when empty)
+    python3 tasks.py app [--demo] [--server.port N]
+                             # the Streamlit app on ./partnerdesk.db; --demo loads the demo
+                             # data and accounts first when the database is empty
     python3 tasks.py test    # the whole test suite
     python3 tasks.py bench   # the benchmarks beside their baselines
 
@@ -53,6 +55,17 @@ def _ensure_chromium() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
 
 
+def _load_demo_when_empty() -> None:
+    """`partnerdesk demo` on the app's database; a database with data already keeps it (exit 2 there)."""
+    loaded = subprocess.run([str(BIN / "partnerdesk"), "demo"], capture_output=True, text=True)
+    if loaded.returncode == 0:
+        print("Demo data and demo accounts loaded.")
+    elif loaded.returncode == 2:
+        print(f"Demo not loaded: {loaded.stderr.strip()}")
+    else:
+        sys.exit(f"Loading the demo failed:\n{loaded.stderr}")
+
+
 def main(argv: list[str]) -> int:
     _check_python()
     command = argv[0] if argv else "help"
@@ -62,7 +75,11 @@ def main(argv: list[str]) -> int:
     _ensure_venv(EXTRAS[command])
     os.chdir(ROOT)
     if command == "app":
-        args = [str(BIN / "streamlit"), "run", "app.py", "--server.headless", "true", *argv[1:]]
+        options = argv[1:]
+        if "--demo" in options:
+            options.remove("--demo")
+            _load_demo_when_empty()
+        args = [str(BIN / "streamlit"), "run", "app.py", "--server.headless", "true", *options]
     elif command == "test":
         _ensure_chromium()
         args = [str(BIN / "python"), "-m", "pytest", *argv[1:]]

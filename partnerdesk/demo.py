@@ -247,7 +247,7 @@ def load_demo(ws: Workspace, as_of: dt.date) -> DemoSummary:
     payments.import_payment_rows(ws, _numbered(_payments(rng, ws, as_of)), "demo payments",
                                  at=_at(dt.date(2026, 10, 2)))
     for username, password, role, name in ACCOUNTS:
-        accounts.add_user(ws, username, password, role, display_name=name)
+        accounts.add_demo_account(ws, username, password, role, display_name=name)
     return _summary(ws, as_of, len(customer_ids), usage.imported)
 
 

@@ -7,6 +7,7 @@ SQLite file and the cached workspace of one test is never another's.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -51,15 +52,23 @@ def open_page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """Markdown as a person reads it: the backslash escapes of user text (`P\\-1`) removed."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
-    """Every message, heading and markdown text on the page, to search in."""
+    """Every message, heading and markdown text on the page, as shown, to search in."""
     parts = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.info, *at.success,
              *at.warning, *at.error]
-    return "\n".join(str(p.value) for p in parts)
+    return "\n".join(shown(str(p.value)) for p in parts)
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    return [shown(e.value) for e in at.error]
 
 
 def fill_application(at: AppTest, form: str, data: dict) -> AppTest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_driver import errors, open_page, press, sign_in, sign_in_as, texts
+from app_driver import errors, open_page, press, shown, sign_in, sign_in_as, texts
 from factories import AS_OF, SG_UENS, application
 from partnerdesk.applications import history, list_applications, submit
 from partnerdesk.review import Action, review
@@ -74,11 +74,11 @@ def test_the_review_page_shows_the_decision_territory_and_audit_trail(app_url, a
     criteria = at.dataframe[0].value
     assert criteria["criterion"].tolist()[-1] == "Territory cap"
     assert criteria["status"].tolist() == ["pass", "pass", "needs review", "pass", "pass", "pass", "pass"]
-    assert [c.label for c in at.checkbox] == [
+    assert [shown(c.label) for c in at.checkbox] == [
         "I have checked **Resources for tier-2 growth**: a manager confirms the resources to support tier-2 growth"]
     assert at.selectbox(key=f"review.{application_id}.tier").options == ["standard"]
     assert at.metric[0].value == "0 / 1"
-    assert at.dataframe[1].value["action"].tolist() == ["submitted", "evaluated"]
+    assert at.dataframe[1].value["action"].tolist() == ["Submitted", "Evaluated"]
 
 
 def test_a_managers_approval_creates_a_partner(app_url, app_workspace):
@@ -100,8 +100,8 @@ def test_approving_without_confirming_the_review_criteria_is_refused(app_url, ap
     application_id = apply(app_workspace)
     at = reviewing(app_url, application_id)
     press(at, "Approve")
-    assert errors(at) == ["confirm: approving needs every review criterion confirmed; not confirmed: "
-                          "industry_capability, customer_operations"]
+    assert errors(at) == ["Confirmations: approving needs every review criterion confirmed; not confirmed: "
+                          "Industry capability, Customer operations"]
     assert list_applications(app_workspace, state="submitted")[0].id == application_id
 
 
@@ -109,7 +109,7 @@ def test_an_override_without_a_reason_is_refused_and_with_one_is_recorded(app_ur
     application_id = apply(app_workspace, dedicated_staff={"sales": 1})
     at = reviewing(app_url, application_id)
     press(at, "Override and approve")
-    assert errors(at) == ["reason: an override needs a reason"]
+    assert errors(at) == ["Reason: an override needs a reason"]
     assert list_applications(app_workspace, state="submitted")[0].id == application_id
     at.text_area(key=f"review.{application_id}.reason").input("Strategic account; staff hired next month.")
     press(at, "Override and approve")
@@ -123,7 +123,7 @@ def test_requesting_information_needs_a_reason_and_leaves_only_reject(app_url, a
     application_id = apply(app_workspace)
     at = reviewing(app_url, application_id)
     press(at, "Request information")
-    assert errors(at) == ["reason: requesting information needs a reason"]
+    assert errors(at) == ["Reason: requesting information needs a reason"]
     at.text_area(key=f"review.{application_id}.reason").input("Which industries exactly?")
     press(at, "Request information")
     assert f"Application {application_id} (Acme Cloud Pte. Ltd.): info requested." in texts(at)
@@ -135,7 +135,7 @@ def test_a_decided_application_offers_no_actions(app_url, app_workspace):
     review(app_workspace, application_id, Action.reject, by="maria", reason="Not a fit.")
     at = reviewing(app_url, application_id)
     assert not at.checkbox and not [b for b in at.button if b.label != "Sign out"]
-    assert at.dataframe[1].value["action"].tolist() == ["submitted", "evaluated", "rejected"]
+    assert at.dataframe[1].value["action"].tolist() == ["Submitted", "Evaluated", "Rejected"]
 
 
 def test_the_partners_page_lists_distributors_with_their_tier2_resellers(app_url, app_workspace):
@@ -171,3 +171,35 @@ def test_a_distributor_shows_its_tier2_resellers_and_all_their_customers(demo_ur
     assert own in set(customers["partner"]) and set(customers["partner"]) & set(resellers["partner"])
     current = customers[customers["until"].isna()]["customer"].nunique()
     assert f"**{current} customers now**, including its tier-2 resellers' customers" in texts(at)
+
+
+HOSTILE = "Evil [approve here](http://evil.example) ![x](http://127.0.0.1:9/t.png)"
+
+
+def test_a_hostile_company_name_is_shown_as_text_not_as_a_link_or_an_image(app_url, app_workspace):
+    application_id = apply(app_workspace, company_name=HOSTILE, statement="See [our site](http://evil.example)")
+    at = reviewing(app_url, application_id)
+    heading = at.header[0].value
+    assert shown(heading) == HOSTILE
+    assert "](" not in heading and "![" not in heading  # every bracket escaped: no link, no image
+    assert all("](" not in m.value for m in at.markdown)
+    assert "See [our site](http://evil.example)" in texts(at)  # the statement, readable on the page
+
+
+def test_the_territory_cap_is_shown_only_on_a_distributors_review(app_url, app_workspace):
+    reseller = apply(app_workspace, company_name="Reseller Cloud", number=0)
+    distributor = apply(app_workspace, "distributor", company_name="Distributor Cloud", number=1)
+    at = reviewing(app_url, reseller)
+    assert not at.metric and "Territory SG" not in texts(at)
+    at.selectbox(key="review.application_id").set_value(distributor).run()
+    assert at.metric[0].value == "0 / 2" and "Territory SG" in texts(at)
+
+
+def test_audit_times_are_times_and_failed_criteria_are_named_for_people(app_url, app_workspace):
+    application_id = apply(app_workspace, dedicated_staff={"sales": 1})
+    at = reviewing(app_url, application_id)
+    trail = at.dataframe[1].value
+    assert str(trail["when (UTC)"].dtype).startswith("datetime64")
+    assert "not eligible (failed: Dedicated staff)" in texts(at)
+    assert [b.label for b in at.button if b.label != "Sign out"] == [
+        "Override and approve", "Request information", "Reject"]

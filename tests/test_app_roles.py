@@ -7,10 +7,17 @@ from streamlit.testing.v1 import AppTest
 
 from app_driver import TIMEOUT, errors, new_app, open_page, press, sign_in, sign_in_as, texts
 from factories import AS_OF, application
-from partnerdesk.accounts import Role, authenticate
+from partnerdesk.accounts import Role, add_first_admin, authenticate
+from partnerdesk.errors import InputError
+from partnerdesk.settings import Settings
+from partnerdesk.workspace import Workspace
 from partnerdesk.applications import submit
 
 pytest_plugins = ("app_fixtures",)
+
+
+def workspace_of(url: str) -> Workspace:
+    return Workspace.open(Settings(database_url=url))
 
 PAGES = {
     Role.applicant: {"apply", "my_applications"},
@@ -68,7 +75,7 @@ def test_registration_refuses_a_taken_username_and_a_short_password(app_url):
     at.text_input(key="register.password").input("short")
     at.text_input(key="register.repeated").input("short")
     press(at, "Register")
-    assert errors(at) == ["password: must be at least 8 characters"]
+    assert errors(at) == ["password: must be at least 10 characters"]
 
 
 @pytest.mark.parametrize("role", [Role.applicant, Role.manager, Role.analyst])
@@ -129,8 +136,37 @@ def test_the_accounts_page_creates_a_staff_account(app_url, app_workspace):
     assert "alice" in at.dataframe[0].value["username"].tolist()
 
 
+def test_a_fresh_database_has_no_demo_accounts_and_starts_with_the_administrators_set_up(sqlite_url):
+    at = new_app(sqlite_url).run()
+    assert at.title[0].value == "Set up PartnerDesk"
+    ws = workspace_of(sqlite_url)
+    assert authenticate(ws, "admin", "admin-demo") is None
+    at.text_input(key="first_admin.username").input("Root")
+    at.text_input(key="first_admin.display_name").input("Rita Root")
+    at.text_input(key="first_admin.password").input("admin1234")
+    at.text_input(key="first_admin.repeated").input("admin1234")
+    press(at, "Create the administrator")
+    assert errors(at) == ["password: must be at least 10 characters"]
+    at.text_input(key="first_admin.password").input("quiet harbour lantern")
+    at.text_input(key="first_admin.repeated").input("quiet harbour lantern")
+    press(at, "Create the administrator")
+    assert "Signed in as **Rita Root** (admin)" in texts(at)
+    assert authenticate(ws, "root", "quiet harbour lantern").role == "admin"
+    assert new_app(sqlite_url).run().title[0].value == "PartnerDesk"  # the next visitor signs in
 
-def test_a_fresh_database_starts_with_the_demo_and_its_accounts(sqlite_url):
-    at = sign_in_as(sqlite_url, "manager", "manager-demo")
-    assert at.title[0].value == "Review queue"
-    assert int(at.metric[0].value) > 0  # demo applications waiting for review
+
+def test_the_set_up_makes_only_the_first_account(sqlite_url):
+    ws = workspace_of(sqlite_url)
+    add_first_admin(ws, "root", "quiet harbour lantern")
+    with pytest.raises(InputError, match="has accounts already"):
+        add_first_admin(ws, "mallory", "another quiet lantern")
+
+
+def test_a_common_password_is_refused_whatever_its_length(app_url):
+    at = new_app(app_url).run()
+    at.text_input(key="register.username").input("newcomer")
+    at.text_input(key="register.password").input("password1234")
+    at.text_input(key="register.repeated").input("password1234")
+    press(at, "Register")
+    assert errors(at) == ["password: too easy to guess (this is a very common password); "
+                          "a few unrelated words make a strong password"]

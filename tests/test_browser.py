@@ -1,7 +1,7 @@
 """The app in a real browser: the README's run command serves it, headless Chromium uses it.
 
-The server starts on an empty SQLite file, so its first page load also loads the demo. A
-demo manager signs in, approves an eligible application and finds the new partner; a demo
+The server starts on a fresh SQLite file after `partnerdesk demo` loaded the demo into it (as
+`python3 tasks.py app --demo` does). A demo manager signs in, approves an eligible application and finds the new partner; a demo
 analyst runs a what-if. Every page visited is saved as a screenshot under
 test-output/browser/. Debian's `chromium` is required: without it the test is skipped,
 except under CI=true, where that is a failure.
@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -62,11 +63,13 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> tuple[str, str]:
-    """`streamlit run app.py --server.headless true` on a free port and an empty database: (url, database)."""
+    """`partnerdesk demo`, then `streamlit run app.py --server.headless true` on a free port: (url, database)."""
     folder = tmp_path_factory.mktemp("served")
     database_url = f"sqlite:///{folder / 'partnerdesk.db'}"
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {**os.environ, "DATABASE_URL": database_url}
+    subprocess.run([sys.executable, "-m", "partnerdesk", "demo"], cwd=PROJECT_ROOT, env=env, check=True,
+                   capture_output=True)
     with open(folder / "streamlit.log", "w") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -86,13 +89,18 @@ def served(tmp_path_factory) -> tuple[str, str]:
 
 @pytest.fixture
 def page(chromium, served, request):
+    """A signed-out browser tab on the app; at the end, no request may have left 127.0.0.1."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1"
+            and not r.url.startswith(("data:", "blob:")) else None)
     page.set_default_timeout(60_000)
     page.goto(served[0])
     page.shot = _screenshots(page, request.node.name)
     yield page
     context.close()
+    assert outside == [], "the page requested something from outside the server"
 
 
 def _screenshots(page, test_name: str):

@@ -40,7 +40,7 @@ def test_a_taken_username_and_a_short_password_are_refused(sqlite_cli):
     taken = sqlite_cli("users", "add", "MARIA", "--role", "admin", "--password-stdin", stdin="other-secret-1\n")
     assert (taken.code, taken.stderr.strip()) == (2, "partnerdesk: username: 'maria' is taken")
     short = sqlite_cli("users", "add", "sam", "--role", "manager", "--password-stdin", stdin="short\n")
-    assert (short.code, short.stderr.strip()) == (2, "partnerdesk: password: must be at least 8 characters")
+    assert (short.code, short.stderr.strip()) == (2, "partnerdesk: password: must be at least 10 characters")
 
 
 def test_an_unknown_role_is_a_usage_error(sqlite_cli):

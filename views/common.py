@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from partnerdesk.accounts import Role
-from partnerdesk.demo import load_demo
 from partnerdesk.errors import InputError
-from partnerdesk.lookups import is_empty
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
 from storage.tables import UserRow
@@ -47,13 +46,10 @@ def database_url() -> str:
     return get_settings().database_url
 
 
-@st.cache_resource(show_spinner="Opening the database (a first start loads the demo data)")
+@st.cache_resource(show_spinner="Opening the database")
 def _workspace(url: str) -> Workspace:
-    """The workspace of a database URL; an empty database gets the demo, so a fresh start shows something."""
-    ws = Workspace.open(Settings(database_url=url))
-    if is_empty(ws):
-        load_demo(ws, as_of=today())
-    return ws
+    """The workspace of a database URL (demo data is loaded only when asked: `partnerdesk demo`)."""
+    return Workspace.open(Settings(database_url=url))
 
 
 def workspace() -> Workspace:
@@ -96,12 +92,43 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(plain(message))
 
 
-def show_input_error(error: InputError) -> None:
-    """An input error as the service words it, one problem a line, without the command line's dashes."""
-    st.error(str(error).removeprefix("--").replace("\n", "  \n"))
+def show_input_error(error: InputError, words: Mapping[str, str] | None = None) -> None:
+    """An input error in the page's words, one problem a line.
+
+    The service words errors for the command line; `words` replaces its terms (an option such
+    as `--reason`, a criterion id) with what the page calls them, longest first. The message
+    may quote what the user typed, so it is shown escaped.
+    """
+    message = str(error)
+    for term, word in sorted((words or {}).items(), key=lambda item: -len(item[0])):
+        message = message.replace(term, word)
+    st.error("  \n".join(plain(line) for line in message.removeprefix("--").splitlines()))
+
+
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def readable(message: str) -> str:
+    """Identifiers inside a message spelled as words: 'format_not_known' reads 'format not known'."""
+    return _IDENTIFIER.sub(lambda m: m.group().replace("_", " "), message)
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:@&=^\"'])")
+
+
+def plain(text: object) -> str:
+    """Text from a user (applicant, partner, imported file) made safe to put inside Markdown.
+
+    `st.markdown`, `st.header`, `st.success` and widget labels render Markdown: a company name
+    `[approve](http://evil.example)` would be a live link there, `![x](http://host/t.png)` a
+    remote image, `:red[...]` colour. Every character Markdown gives a meaning to (and `:`
+    and `@`, which start links, icons and e-mail links) is escaped, and line breaks become
+    spaces, so the text shows exactly as typed.
+    """
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def humanize(identifier: str) -> str:

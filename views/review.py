@@ -1,5 +1,7 @@
 """One application under review: its decision, the manager's action, the territory and the audit trail."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -8,11 +10,12 @@ from partnerdesk.applications import history, list_applications, stored_applicat
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision, partners
 from partnerdesk.review import ALLOWED_FROM, Action, review
+from qualification.application import PartnerType
 from qualification.decision import Decision
 from storage.records import OPEN_STATES, partner_key
 from storage.tables import ApplicationRow
 from views.application_form import show_decision
-from views.common import REVIEW_ID, Account, flash, humanize, require, show_input_error, workspace
+from views.common import REVIEW_ID, Account, flash, humanize, plain, require, show_input_error, workspace
 
 BUTTONS = {  # label: (action, override)
     "Approve": (Action.approve, False),
@@ -20,7 +23,12 @@ BUTTONS = {  # label: (action, override)
     "Request information": (Action.request_info, False),
     "Reject": (Action.reject, False),
 }
-TRAIL_COLUMNS = ["at", "action", "by", "reason", "rules_version"]
+TRAIL_COLUMNS = {"at": "when (UTC)", "action": "action", "by": "by", "reason": "reason",
+                 "rules_version": "rules version"}
+OPTION_WORDS = {  # the review service's command-line terms, as this page names them
+    "(--override with --reason)": "(press “Override and approve” and write a reason)",
+    "--reason:": "Reason:", "--confirm:": "Confirmations:", "--tier:": "Tier:", "--by:": "Manager:",
+}
 
 
 def choose(rows: list[ApplicationRow]) -> ApplicationRow:
@@ -32,41 +40,57 @@ def choose(rows: list[ApplicationRow]) -> ApplicationRow:
     return by_id[chosen]
 
 
-def summary(row: ApplicationRow, decision: Decision) -> None:
-    st.header(row.company_name)
+def summary(row: ApplicationRow, decision: Decision, titles: dict[str, str]) -> None:
+    st.header(plain(row.company_name))
     st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**: {humanize(row.state).lower()}. "
-                f"Applied on {row.created_at:%Y-%m-%d} by {row.submitted_by or 'the command line'}.")
-    eligible = "eligible" if decision.eligible else f"not eligible (failed: {', '.join(decision.failed)})"
+                f"Applied on {row.created_at:%Y-%m-%d} by {plain(row.submitted_by or 'the command line')}.")
+    failed = ", ".join(titles.get(c, humanize(c)) for c in decision.failed)
+    eligible = "eligible" if decision.eligible else f"not eligible (failed: {failed})"
     also = ", ".join(humanize(t.value) for t in decision.qualifies_as) or "no other type"
     st.markdown(f"Decided {eligible} on {decision.as_of} under rules {decision.rules_version}; "
                 f"also qualifies as: {also}.")
+    application = stored_application(row)
+    st.markdown("**The applicant's statement**")
+    paragraphs = [plain(line) for line in application.statement.splitlines() if line.strip()]
+    st.markdown("\n\n".join(paragraphs) if paragraphs else "_No statement given._")
     with st.expander("The application as submitted"):
-        st.json(stored_application(row).as_json())
+        st.json(application.as_json())
 
 
 def territory(row: ApplicationRow) -> None:
+    """The territory's distributors against its cap (only a distributor's approval depends on it)."""
     ws = workspace()
     distributors = partners(ws, partner_type="distributor", territory=row.territory)
     st.subheader(f"Territory {row.territory}")
     st.metric("Distributors / cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
     for partner in distributors:
-        st.markdown(f"- {partner_key(partner.id)} {partner.name} ({partner.tier}, since {partner.approved_on})")
+        st.markdown(f"- {partner_key(partner.id)} {plain(partner.name)} ({plain(partner.tier)}, "
+                    f"since {partner.approved_on})")
 
 
 def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], account: Account) -> None:
-    shown = [label for label, (action, _) in BUTTONS.items() if row.state in ALLOWED_FROM[action]]
+    shown = _buttons(row, decision)
     tiers = _tiers(row.partner_type)
     with st.form(f"review.{row.id}"):
         st.subheader("Your decision")
         confirmed = [c for c in decision.to_review if st.checkbox(
-            f"I have checked **{titles[c]}**: {decision.criterion(c).message}", key=f"review.{row.id}.{c}")]
-        tier = st.selectbox("Tier", tiers, key=f"review.{row.id}.tier") if tiers and "Approve" in shown else None
+            f"I have checked **{titles[c]}**: {plain(decision.criterion(c).message)}", key=f"review.{row.id}.{c}")]
+        approving = any(BUTTONS[label][0] is Action.approve for label in shown)
+        tier = st.selectbox("Tier", tiers, key=f"review.{row.id}.tier") if tiers and approving else None
         reason = st.text_area("Reason (required to reject, request information or override)",
                               key=f"review.{row.id}.reason")
         pressed = [label for label, column in zip(shown, st.columns(len(shown)))
                    if column.form_submit_button(label, type="primary" if label == "Approve" else "secondary")]
+    if not decision.eligible:
+        st.caption("Not eligible: approving it is an override, which needs a reason and is recorded as one.")
     if pressed:
-        act(row, pressed[0], account, reason, confirmed, tier)
+        act(row, pressed[0], account, reason, confirmed, tier, titles)
+
+
+def _buttons(row: ApplicationRow, decision: Decision) -> list[str]:
+    """The actions the application's state allows; an ineligible one is approved only by an override."""
+    return [label for label, (action, override) in BUTTONS.items() if row.state in ALLOWED_FROM[action]
+            and (decision.eligible or override or action is not Action.approve)]
 
 
 def _tiers(partner_type: str) -> list[str]:
@@ -77,13 +101,13 @@ def _tiers(partner_type: str) -> list[str]:
 
 
 def act(row: ApplicationRow, label: str, account: Account, reason: str, confirmed: list[str],
-        tier: str | None) -> None:
+        tier: str | None, titles: dict[str, str]) -> None:
     action, override = BUTTONS[label]
     try:
         result = review(workspace(), row.id, action, by=account.username, reason=reason or None,
                         confirm=confirmed, override=override, tier=tier)
     except InputError as error:
-        show_input_error(error)
+        show_input_error(error, {**OPTION_WORDS, **titles})
         return
     done = f"approved as partner {result['partner_id']}" if "partner_id" in result else humanize(result["state"]).lower()
     flash(f"Application {row.id} ({row.company_name}): {done}.")
@@ -92,11 +116,18 @@ def act(row: ApplicationRow, label: str, account: Account, reason: str, confirme
 
 def audit_trail(row: ApplicationRow) -> None:
     st.subheader("Audit trail")
-    entries = history(workspace(), row.id)
-    st.dataframe(pd.DataFrame([
-        {**{c: e[c] for c in TRAIL_COLUMNS},
-         "details": "; ".join(f"{k}: {v}" for k, v in e.items() if k not in TRAIL_COLUMNS and v not in ([], None))}
-        for e in entries]), hide_index=True)
+    st.dataframe(pd.DataFrame([_trail_row(e) for e in history(workspace(), row.id)]), hide_index=True,
+                 column_config={"when (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+
+
+def _trail_row(entry: dict) -> dict:
+    """An audit entry as a person reads it: its time as a time, the action in words, the rest as details."""
+    shown = {name: entry[key] for key, name in TRAIL_COLUMNS.items()}
+    shown["when (UTC)"] = dt.datetime.fromisoformat(entry["at"])
+    shown["action"] = humanize(entry["action"])
+    shown["details"] = "; ".join(f"{humanize(k)}: {v}" for k, v in entry.items()
+                                 if k not in TRAIL_COLUMNS and v not in ([], None))
+    return shown
 
 
 account = require(Role.manager)
@@ -109,12 +140,14 @@ if not applications:
 row = choose(applications)
 decision = latest_decision(ws, row.id)
 titles = {c.id: c.title for c in ws.rulebook.criteria(row.partner_type)}
-main, side = st.columns([3, 1], gap="large")
+capped = row.partner_type == PartnerType.distributor.value
+main, side = st.columns([3, 1], gap="large") if capped else (st.container(), None)
 with main:
-    summary(row, decision)
+    summary(row, decision, titles)
     show_decision(decision, titles)
     if row.state in OPEN_STATES:
         actions(row, decision, titles, account)
     audit_trail(row)
-with side:
-    territory(row)
+if side is not None:
+    with side:
+        territory(row)

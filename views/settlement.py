@@ -12,6 +12,7 @@ from partnerdesk.imports import import_customers, import_usage
 from partnerdesk.lookups import quarter_commissions
 from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
+from partnerdesk.spreadsheet import csv_text
 from settlement.invoices import PaymentStatus
 from views.common import flash, humanize, require, show_input_error, today, uploaded_file, workspace
 from views.settlement_charts import commission_by_partner_and_tier, revenue_by_month
@@ -25,7 +26,8 @@ IMPORTS = {  # what the file holds: (its columns, the service that imports it)
 
 
 def csv_download(table: pd.DataFrame, name: str, label: str) -> None:
-    st.download_button(label, table.to_csv(index=False).encode(), file_name=name, mime="text/csv",
+    document = csv_text(list(table.columns), table.itertuples(index=False))
+    st.download_button(label, document.encode(), file_name=name, mime="text/csv",
                        icon=":material/download:", key=f"download.{name}", disabled=table.empty)
 
 
