@@ -3,14 +3,15 @@
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import PartnerType
+from kernel.states import OPEN_STATES, Action, allowed
 from partnerdesk.accounts import Role
-from partnerdesk.applications import history, list_applications, stored_application
+from partnerdesk.applications import history, list_applications
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision, partners
-from partnerdesk.review import ALLOWED_FROM, Action, review
+from partnerdesk.review import review
 from qualification.decision import Decision
-from storage.records import OPEN_STATES, partner_key
-from storage.tables import ApplicationRow
+from qualification.filed import FiledApplication
 from views.application_form import show_decision
 from views.common import REVIEW_ID, Account, flash, humanize, require, show_input_error, workspace
 
@@ -23,7 +24,7 @@ BUTTONS = {  # label: (action, override)
 TRAIL_COLUMNS = ["at", "action", "by", "reason", "rules_version"]
 
 
-def choose(rows: list[ApplicationRow]) -> ApplicationRow:
+def choose(rows: list[FiledApplication]) -> FiledApplication:
     """Open applications first (oldest first), then the decided ones."""
     ordered = [r for r in rows if r.state in OPEN_STATES] + [r for r in rows if r.state not in OPEN_STATES]
     by_id = {r.id: r for r in ordered}
@@ -32,7 +33,7 @@ def choose(rows: list[ApplicationRow]) -> ApplicationRow:
     return by_id[chosen]
 
 
-def summary(row: ApplicationRow, decision: Decision) -> None:
+def summary(row: FiledApplication, decision: Decision) -> None:
     st.header(row.company_name)
     st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**: {humanize(row.state).lower()}. "
                 f"Applied on {row.created_at:%Y-%m-%d} by {row.submitted_by or 'the command line'}.")
@@ -41,20 +42,20 @@ def summary(row: ApplicationRow, decision: Decision) -> None:
     st.markdown(f"Decided {eligible} on {decision.as_of} under rules {decision.rules_version}; "
                 f"also qualifies as: {also}.")
     with st.expander("The application as submitted"):
-        st.json(stored_application(row).as_json())
+        st.json(row.application().as_json())
 
 
-def territory(row: ApplicationRow) -> None:
+def territory(row: FiledApplication) -> None:
     ws = workspace()
     distributors = partners(ws, partner_type="distributor", territory=row.territory)
     st.subheader(f"Territory {row.territory}")
     st.metric("Distributors / cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
     for partner in distributors:
-        st.markdown(f"- {partner_key(partner.id)} {partner.name} ({partner.tier}, since {partner.approved_on})")
+        st.markdown(f"- {partner.key} {partner.name} ({partner.tier}, since {partner.approved_on})")
 
 
-def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], account: Account) -> None:
-    shown = [label for label, (action, _) in BUTTONS.items() if row.state in ALLOWED_FROM[action]]
+def actions(row: FiledApplication, decision: Decision, titles: dict[str, str], account: Account) -> None:
+    shown = [label for label, (action, _) in BUTTONS.items() if allowed(action, row.state)]
     tiers = _tiers(row.partner_type)
     with st.form(f"review.{row.id}"):
         st.subheader("Your decision")
@@ -69,14 +70,11 @@ def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], acc
         act(row, pressed[0], account, reason, confirmed, tier)
 
 
-def _tiers(partner_type: str) -> list[str]:
-    """The plan's tiers for the type, its default first; an agency has none."""
-    plan = workspace().plan()
-    terms = {"direct_reseller": plan.direct_reseller, "distributor": plan.distributor}.get(partner_type)
-    return [terms.default_tier, *(t for t in terms.tiers if t != terms.default_tier)] if terms else []
+def _tiers(partner_type: PartnerType) -> list[str]:
+    return workspace().plan().tier_names(partner_type)
 
 
-def act(row: ApplicationRow, label: str, account: Account, reason: str, confirmed: list[str],
+def act(row: FiledApplication, label: str, account: Account, reason: str, confirmed: list[str],
         tier: str | None) -> None:
     action, override = BUTTONS[label]
     try:
@@ -90,7 +88,7 @@ def act(row: ApplicationRow, label: str, account: Account, reason: str, confirme
     st.rerun()
 
 
-def audit_trail(row: ApplicationRow) -> None:
+def audit_trail(row: FiledApplication) -> None:
     st.subheader("Audit trail")
     entries = history(workspace(), row.id)
     st.dataframe(pd.DataFrame([
