@@ -1,7 +1,7 @@
 """Service layer for applications: qualify, submit, update after a request for information.
 
-Every write happens in one transaction: the application, its decision and its audit entry
-are stored together or not at all.
+Every write happens in one unit of work: the application, its decision and its audit entry
+are stored together or not at all. What comes back are read models, never table rows.
 """
 
 from __future__ import annotations
@@ -15,19 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, Row, func
-from sqlmodel import Session, select
 
+from kernel.states import Action, ApplicationState, allowed
+from kernel.validation import describe, shown
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from qualification.application import Application, describe_validation_error
+from qualification.application import Application
 from qualification.decide import decide
 from qualification.decision import Decision
 from qualification.facts import Circumstances
+from qualification.filed import FiledApplication
 from qualification.rulebook import Rulebook
-from storage import records
-from storage.db import transaction
-from storage.tables import ApplicationRow, DecisionRow
+from storage.uow import UnitOfWork
 
 APPLICANT = "applicant"
 
@@ -57,44 +56,45 @@ def parse_application(data: Any, rulebook: Rulebook) -> Application:
     try:
         application = Application.model_validate(data)
     except ValidationError as error:
-        raise InputError(describe_validation_error(error)) from None
+        raise InputError(describe(error, "application")) from None
     for field in ("capital_currency", "commitment_currency"):
         code = getattr(application, field)
         if code not in rulebook.currencies.rates:
-            raise InputError(f"{field}: unknown currency {code!r} (not in the rules' currency table)")
+            raise InputError(f"{field}: unknown currency {shown(code)} (not in the rules' currency table)")
     return application
 
 
-def situation(session: Session, application: Application, as_of: dt.date) -> Circumstances:
-    return Circumstances(as_of=as_of,
-                         approved_distributors=records.approved_distributors(session, application.territory))
+def situation(uow: UnitOfWork, application: Application, as_of: dt.date) -> Circumstances:
+    """The decision's circumstances, with the distributors approved inside this unit of work."""
+    return Circumstances(as_of=as_of, approved_distributors=uow.territories.approved_distributors(
+        application.territory))
 
 
 class _RecentCounts:
     """Approved distributors per territory as a preview reads them: all territories at once,
-    at most once a second per database. A preview stores nothing, and in bulk it runs thousands
-    of times a second; submission and approval count inside their own transaction."""
+    at most once a second per workspace's database. A preview stores nothing, and in bulk it runs
+    thousands of times a second; submission and approval count inside their own transaction."""
 
     FRESH_FOR = 1.0
 
     def __init__(self) -> None:
-        self._counts: dict[Engine, tuple[float, dict[str, int]]] = {}
+        self._counts: dict[object, tuple[float, dict[str, int]]] = {}
         self._lock = threading.Lock()
 
-    def approved_distributors(self, engine: Engine, territory: str) -> int:
+    def approved_distributors(self, ws: Workspace, territory: str) -> int:
         now_ = time.monotonic()
         with self._lock:
-            read_at, counts = self._counts.get(engine, (None, {}))
+            read_at, counts = self._counts.get(ws.engine, (None, {}))
             if read_at is None or now_ - read_at >= self.FRESH_FOR:
-                with Session(engine) as session:
-                    counts = records.approved_distributors_by_territory(session)
-                self._counts[engine] = (now_, counts)
+                with ws.reading() as uow:
+                    counts = uow.territories.approved_distributors_by_territory()
+                self._counts[ws.engine] = (now_, counts)
         return counts.get(territory, 0)
 
-    def forget(self, engine: Engine) -> None:
+    def forget(self, ws: Workspace) -> None:
         """Called after an approval in this process, so its own previews see it at once."""
         with self._lock:
-            self._counts.pop(engine, None)
+            self._counts.pop(ws.engine, None)
 
 
 recent_counts = _RecentCounts()
@@ -104,32 +104,31 @@ def qualify(ws: Workspace, data: Any, as_of: dt.date) -> Decision:
     """The decision on an application, stored nowhere: the applicant's preview."""
     rulebook = ws.rulebook
     application = parse_application(data, rulebook)
-    approved = recent_counts.approved_distributors(ws.engine, application.territory)
+    approved = recent_counts.approved_distributors(ws, application.territory)
     return decide(application, Circumstances(as_of=as_of, approved_distributors=approved), rulebook)
 
 
-def record_decision(session: Session, row: ApplicationRow, decision: Decision, circumstances: Circumstances,
+def record_decision(uow: UnitOfWork, application_id: int, decision: Decision, circumstances: Circumstances,
                     rulebook: Rulebook, at: dt.datetime) -> None:
     """Store a decision with what it was made from, so it can be replayed: the rule files are
     kept by version and the situation (approved distributors) goes into the audit entry."""
-    records.keep_rules(session, rulebook.version, rulebook.sources, at)
-    session.add(DecisionRow(application_id=row.id, as_of=decision.as_of,
-                            rules_version=decision.rules_version, eligible=decision.eligible,
-                            document=decision.model_dump_json(), created_at=at))
-    records.audit(session, row.id, "evaluated", "partnerdesk", at, rules_version=decision.rules_version,
-                  as_of=decision.as_of.isoformat(), eligible=decision.eligible, failed=decision.failed,
-                  to_review=decision.to_review, approved_distributors=circumstances.approved_distributors)
+    uow.applications.keep_rules(rulebook.version, rulebook.sources, at)
+    uow.applications.add_decision(application_id, decision, at)
+    uow.applications.audit(application_id, "evaluated", "partnerdesk", at, rules_version=decision.rules_version,
+                           as_of=decision.as_of.isoformat(), eligible=decision.eligible, failed=decision.failed,
+                           to_review=decision.to_review,
+                           approved_distributors=circumstances.approved_distributors)
 
 
-def _refuse_duplicate(session: Session, application: Application, own_id: int | None = None) -> None:
+def _refuse_duplicate(uow: UnitOfWork, application: Application, own_id: int | None = None) -> None:
     key = application.registration_key
     if key is None:
         return
-    other = records.open_application_with(session, application.partner_type.value, key)
+    other = uow.applications.open_with(application.partner_type, key)
     if other is not None and other.id != own_id:
         raise InputError(
             f"registration_number: application {other.id} for {application.partner_type.value} "
-            f"with registration number {application.registration_number} is still open ({other.state})"
+            f"with registration number {application.registration_number} is still open ({other.state.value})"
         )
 
 
@@ -139,30 +138,24 @@ def submit(ws: Workspace, data: Any, as_of: dt.date, submitted_by: str | None = 
     rulebook = ws.rulebook
     application = parse_application(data, rulebook)
     at = at or now()
-    with transaction(ws.engine) as session:
-        records.ensure_territory(session, application.territory)
-        _refuse_duplicate(session, application)
-        circumstances = situation(session, application, as_of)
+    with ws.unit_of_work() as uow:
+        uow.territories.ensure(application.territory)
+        _refuse_duplicate(uow, application)
+        circumstances = situation(uow, application, as_of)
         decision = decide(application, circumstances, rulebook)
-        row = ApplicationRow(
-            partner_type=application.partner_type.value, company_name=application.company_name,
-            territory=application.territory, registration_key=application.registration_key,
-            state="submitted", eligible=decision.eligible, submitted_by=submitted_by,
-            document=json.dumps(application.as_json()), created_at=at, updated_at=at,
-        )
-        session.add(row)
-        session.flush()
-        records.audit(session, row.id, "submitted", submitted_by or APPLICANT, at)
-        record_decision(session, row, decision, circumstances, rulebook, at)
-        return row.id, decision
+        application_id = uow.applications.add(application, ApplicationState.submitted, decision.eligible,
+                                               submitted_by, at)
+        uow.applications.audit(application_id, "submitted", submitted_by or APPLICANT, at)
+        record_decision(uow, application_id, decision, circumstances, rulebook, at)
+        return application_id, decision
 
 
-def load_row(session: Session, application_id: int, lock: bool = False) -> ApplicationRow:
-    statement = select(ApplicationRow).where(ApplicationRow.id == application_id)
-    row = session.exec(statement.with_for_update() if lock else statement).first()
-    if row is None:
+def load(uow: UnitOfWork, application_id: int, lock: bool = False) -> FiledApplication:
+    """The application, or an input error when there is none with this id."""
+    filed = uow.applications.get(application_id, lock)
+    if filed is None:
         raise InputError(f"application {application_id}: no such application")
-    return row
+    return filed
 
 
 def update(ws: Workspace, application_id: int, data: Any, as_of: dt.date,
@@ -171,81 +164,56 @@ def update(ws: Workspace, application_id: int, data: Any, as_of: dt.date,
     rulebook = ws.rulebook
     application = parse_application(data, rulebook)
     at = at or now()
-    with transaction(ws.engine) as session:
-        row = load_row(session, application_id, lock=True)
-        if row.state != "info_requested":
-            raise InputError(f"application {application_id}: is {row.state}; only an application "
+    with ws.unit_of_work() as uow:
+        filed = load(uow, application_id, lock=True)
+        if not allowed(Action.update, filed.state):
+            raise InputError(f"application {application_id}: is {filed.state.value}; only an application "
                              f"with information requested can be updated")
-        if application.partner_type.value != row.partner_type:
-            raise InputError(f"partner_type: application {application_id} is for {row.partner_type}; "
+        if application.partner_type is not filed.partner_type:
+            raise InputError(f"partner_type: application {application_id} is for {filed.partner_type.value}; "
                              f"apply anew for another partner type")
-        records.ensure_territory(session, application.territory)
-        _refuse_duplicate(session, application, own_id=row.id)
-        circumstances = situation(session, application, as_of)
+        uow.territories.ensure(application.territory)
+        _refuse_duplicate(uow, application, own_id=filed.id)
+        circumstances = situation(uow, application, as_of)
         decision = decide(application, circumstances, rulebook)
-        row.company_name, row.territory = application.company_name, application.territory
-        row.registration_key, row.state = application.registration_key, "submitted"
-        row.eligible, row.document, row.updated_at = decision.eligible, json.dumps(application.as_json()), at
-        session.add(row)
-        records.audit(session, row.id, "updated", actor or row.submitted_by or APPLICANT, at)
-        record_decision(session, row, decision, circumstances, rulebook, at)
+        uow.applications.replace(filed.id, application, ApplicationState.submitted, decision.eligible, at)
+        uow.applications.audit(filed.id, "updated", actor or filed.submitted_by or APPLICANT, at)
+        record_decision(uow, filed.id, decision, circumstances, rulebook, at)
         return decision
-
-
-def stored_application(row: ApplicationRow | Row) -> Application:
-    """An application as stored (its JSON document, validated again straight from the text)."""
-    return Application.model_validate_json(row.document)
-
-
-def stored_decision(session: Session, application_id: int) -> Decision:
-    return Decision.model_validate_json(records.latest_decision(session, application_id).document)
-
-
-def _where(statement, state: str | None, partner_type: str | None, territory: str | None,
-           submitted_by: str | None):
-    for column, value in ((ApplicationRow.state, state), (ApplicationRow.partner_type, partner_type),
-                          (ApplicationRow.territory, territory), (ApplicationRow.submitted_by, submitted_by)):
-        if value:
-            statement = statement.where(column == value)
-    return statement
 
 
 def list_applications(ws: Workspace, state: str | None = None, partner_type: str | None = None,
                       territory: str | None = None, submitted_by: str | None = None,
-                      limit: int | None = None) -> list[ApplicationRow]:
+                      limit: int | None = None) -> list[FiledApplication]:
     """Applications oldest first, filtered as the review queue and 'my applications' need."""
-    statement = _where(select(ApplicationRow).order_by(ApplicationRow.created_at, ApplicationRow.id),
-                       state, partner_type, territory, submitted_by).limit(limit)
-    with Session(ws.engine) as session:
-        return list(session.exec(statement))
+    with ws.reading() as uow:
+        return uow.applications.list(state, partner_type, territory, submitted_by, limit)
 
 
 def count_applications(ws: Workspace, state: str | None = None, partner_type: str | None = None,
                        territory: str | None = None, submitted_by: str | None = None) -> int:
     """How many applications a filter of `list_applications` matches, counted by the database."""
-    statement = _where(select(func.count()).select_from(ApplicationRow), state, partner_type, territory,
-                       submitted_by)
-    with Session(ws.engine) as session:
-        return session.exec(statement).one()
+    with ws.reading() as uow:
+        return uow.applications.count(state, partner_type, territory, submitted_by)
 
 
 def applications_by_state(ws: Workspace) -> dict[str, int]:
-    with Session(ws.engine) as session:
-        return dict(session.exec(select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)).all())
+    with ws.reading() as uow:
+        return uow.applications.count_by_state()
 
 
 def application_territories(ws: Workspace) -> list[str]:
     """The territories applications were made for, for the queue's filter."""
-    with Session(ws.engine) as session:
-        return sorted(session.exec(select(ApplicationRow.territory).distinct()).all())
+    with ws.reading() as uow:
+        return uow.applications.territories()
 
 
 def history(ws: Workspace, application_id: int) -> list[dict]:
     """The audit trail, oldest first, as people read it."""
-    with Session(ws.engine) as session:
-        load_row(session, application_id)
+    with ws.reading() as uow:
+        load(uow, application_id)
         return [
             {"at": entry.at.isoformat(), "action": entry.action, "by": entry.actor,
-             "reason": entry.reason, "rules_version": entry.rules_version, **json.loads(entry.details)}
-            for entry in records.audit_trail(session, application_id)
+             "reason": entry.reason, "rules_version": entry.rules_version, **entry.details}
+            for entry in uow.applications.audit_trail(application_id)
         ]

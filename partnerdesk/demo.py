@@ -18,10 +18,11 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from stdnum.sg import uen
 
+from kernel.periods import Month
+from kernel.states import Action
 from partnerdesk import accounts, applications, imports, lookups, payments, review, settling, tier2
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from settlement.periods import Month
 from storage import settlement_records as records
 
 SEED = 2026
@@ -123,7 +124,7 @@ def _approve_partners(ws: Workspace, rng: random.Random, certificates_until: dt.
     for index, (partner_type, company, territory, tier) in enumerate(APPROVED):
         data = _application(rng, partner_type, company, territory, index, certificates_until)
         application_id, decision = applications.submit(ws, data, decided_on, at=_at(decided_on))
-        result = review.review(ws, application_id, review.Action.approve, by=MANAGER, confirm=decision.to_review,
+        result = review.review(ws, application_id, Action.approve, by=MANAGER, confirm=decision.to_review,
                                reason="references checked; a good fit for the territory", tier=tier,
                                at=_at(decided_on + dt.timedelta(days=14)))
         partners[company] = result["partner_id"]
@@ -150,20 +151,20 @@ def _open_applications(ws: Workspace, rng: random.Random, as_of: dt.date, certif
     submit(2, "distributor", "Rhine Channel GmbH", "DE", lately[3], first_year_revenue_commitment="150000")
     waiting, _ = submit(3, "direct_reseller", "Klang Valley Integrators Sdn. Bhd.", "MY", lately[1],
                         by="applicant", financial_health="unknown")
-    review.review(ws, waiting, review.Action.request_info, by=MANAGER, at=_at(lately[0]),
+    review.review(ws, waiting, Action.request_info, by=MANAGER, at=_at(lately[0]),
                   reason="please send the last two years' audited accounts")
     answered, _ = submit(4, "agency", "Andaman Referral Co., Ltd.", "TH", lately[2], financial_health="unknown")
-    review.review(ws, answered, review.Action.request_info, by=MANAGER, at=_at(lately[1]),
+    review.review(ws, answered, Action.request_info, by=MANAGER, at=_at(lately[1]),
                   reason="how many active customers will you refer in the first year?")
     applications.update(ws, answered, _application(rng, "agency", "Andaman Referral Co., Ltd.", "TH", base + 4,
                                                    certificates_until), lately[0], at=_at(lately[0], 15))
     refused, _ = submit(5, "agency", "Quick Cash Clicks Ltd.", "GB", lately[2], financial_health="concerns",
                         registered_capital="1500")
-    review.review(ws, refused, review.Action.reject, by=MANAGER, at=_at(lately[1], 11),
+    review.review(ws, refused, Action.reject, by=MANAGER, at=_at(lately[1], 11),
                   reason="financial health and capital below the programme's minimum")
     stretched, _ = submit(6, "agency", "Borneo Digital Ventures Sdn. Bhd.", "MY", dt.date(2026, 4, 6),
                           registered_capital="1800")
-    review.review(ws, stretched, review.Action.approve, by=MANAGER, override=True,
+    review.review(ws, stretched, Action.approve, by=MANAGER, override=True,
                   confirm=["customer_resources", "partnership_willingness"], at=_at(dt.date(2026, 4, 8)),
                   reason="capital just under the minimum; strong referral pipeline from a launch partner")
 

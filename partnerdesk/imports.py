@@ -19,15 +19,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
+from kernel.partner_types import parse_partner_key, partner_key
+from kernel.periods import Month
 from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.feeds import Association, BadRow, UsageLine
-from settlement.periods import Month
 from storage import settlement_records as records
 from storage.db import transaction
-from storage.records import parse_partner_key, partner_key
 
 BATCH_ROWS = 10_000
 PROGRESS_EVERY = 100_000

@@ -17,15 +17,15 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from kernel.money import as_cent_count, from_cent_count
+from kernel.partner_types import partner_key
 from partnerdesk.csvfiles import BadRows, ImportSummary, Row, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.invoices import VENDOR, InvoiceBalance, PaymentStatus, payment_status
-from settlement.money import as_cent_count, from_cent_count
 from settlement.monthly import partner_order
 from storage import settlement_records as records
 from storage.db import transaction
-from storage.records import partner_key
 
 
 def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,

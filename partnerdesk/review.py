@@ -9,43 +9,19 @@ once are therefore serialised and the cap holds. A refused action writes nothing
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
-from sqlmodel import Session
-
-from partnerdesk.applications import (
-    load_row,
-    now,
-    recent_counts,
-    record_decision,
-    situation,
-    stored_application,
-    stored_decision,
-)
+from kernel.partner_types import PartnerType
+from kernel.states import REVIEW_ACTIONS, Action, ApplicationState, next_state
+from partnerdesk.applications import load, now, recent_counts, record_decision, situation
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from qualification.application import PartnerType
 from qualification.decide import decide
 from qualification.decision import Decision, Status
+from qualification.filed import FiledApplication
 from settlement.plan import Plan
-from storage import records
-from storage.db import transaction
-from storage.tables import ApplicationRow, PartnerRow
+from storage.uow import UnitOfWork
 
 TERRITORY_CAP = "territory_cap"
-
-
-class Action(StrEnum):
-    approve = "approve"
-    reject = "reject"
-    request_info = "request_info"
-
-
-ALLOWED_FROM = {
-    Action.approve: ("submitted",),
-    Action.reject: ("submitted", "info_requested"),
-    Action.request_info: ("submitted",),
-}
 
 
 def _require_reason(reason: str | None, what: str) -> str:
@@ -54,14 +30,14 @@ def _require_reason(reason: str | None, what: str) -> str:
     return reason.strip()
 
 
-def _tier_for(plan: Plan, partner_type: str, tier: str | None) -> str | None:
-    terms = {"direct_reseller": plan.direct_reseller, "distributor": plan.distributor}.get(partner_type)
+def _tier_for(plan: Plan, partner_type: PartnerType, tier: str | None) -> str | None:
+    terms = plan.tiered_terms(partner_type)
     if terms is None:
         if tier:
-            raise InputError(f"--tier: an {partner_type} has no tiers")
+            raise InputError(f"--tier: an {partner_type.value} has no tiers")
         return None
     if tier and tier not in terms.tiers:
-        raise InputError(f"--tier: {tier!r} is not a {partner_type} tier ({', '.join(terms.tiers)})")
+        raise InputError(f"--tier: {tier!r} is not a {partner_type.value} tier ({', '.join(terms.tiers)})")
     return tier or terms.default_tier
 
 
@@ -88,59 +64,54 @@ def _check_approval(application_id: int, decision: Decision, confirmed: list[str
     return []
 
 
-def _approve(session: Session, row: ApplicationRow, ws: Workspace, plan: Plan, by: str,
+def _approve(uow: UnitOfWork, filed: FiledApplication, ws: Workspace, plan: Plan, by: str,
              reason: str | None, confirmed: list[str], override: bool, tier: str | None,
              at: dt.datetime) -> dict:
-    application = stored_application(row)
+    application = filed.application()
     if application.partner_type is PartnerType.distributor:
-        records.lock_territory(session, row.territory)
-    earlier = stored_decision(session, row.id)
+        uow.territories.lock(filed.territory)
+    earlier = uow.applications.latest_decision(filed.id)
     rulebook = ws.rulebook
-    circumstances = situation(session, application, earlier.as_of)
+    circumstances = situation(uow, application, earlier.as_of)
     decision = decide(application, circumstances, rulebook)
     if decision != earlier:
-        record_decision(session, row, decision, circumstances, rulebook, at)
-    unconfirmed = _check_approval(row.id, decision, confirmed, override, reason)
-    partner = PartnerRow(partner_type=row.partner_type, name=row.company_name, territory=row.territory,
-                         tier=_tier_for(plan, row.partner_type, tier), application_id=row.id,
-                         approved_on=at.date(), created_at=at)
-    session.add(partner)
-    session.flush()
+        record_decision(uow, filed.id, decision, circumstances, rulebook, at)
+    unconfirmed = _check_approval(filed.id, decision, confirmed, override, reason)
+    partner = uow.partners.add(filed.partner_type, filed.company_name, filed.territory, at.date(), at,
+                               tier=_tier_for(plan, filed.partner_type, tier), application_id=filed.id)
     is_override = override and (not decision.eligible or bool(unconfirmed))
-    records.audit(session, row.id, "overridden" if is_override else "approved", by, at, reason,
-                  decision.rules_version, partner_id=records.partner_key(partner.id), tier=partner.tier,
-                  confirmed=confirmed, failed=decision.failed if is_override else [],
-                  unconfirmed=unconfirmed)
-    row.state = "approved"
-    return {"partner_id": records.partner_key(partner.id)}
+    uow.applications.audit(filed.id, "overridden" if is_override else "approved", by, at, reason,
+                           decision.rules_version, partner_id=partner.key, tier=partner.tier,
+                           confirmed=confirmed, failed=decision.failed if is_override else [],
+                           unconfirmed=unconfirmed)
+    return {"partner_id": partner.key}
 
 
 def review(ws: Workspace, application_id: int, action: Action, by: str, reason: str | None = None,
            confirm: list[str] | None = None, override: bool = False, tier: str | None = None,
            at: dt.datetime | None = None) -> dict:
     """Apply a manager's action; approval returns the new partner's id."""
+    if action not in REVIEW_ACTIONS:
+        raise InputError(f"{action.value}: not a manager's review action")
     if not by or not by.strip():
         raise InputError("--by: the manager's name is required")
     confirmed = [c.strip() for c in confirm or [] if c.strip()]
     plan = ws.plan()
     at = at or now()
-    with transaction(ws.engine) as session:
-        row = load_row(session, application_id, lock=True)
-        if row.state not in ALLOWED_FROM[action]:
-            final = " (approved and rejected are final)" if row.state in ("approved", "rejected") else ""
-            raise InputError(f"application {application_id}: is {row.state}{final}; "
-                             f"cannot {action.value.replace('_', ' ')}")
+    with ws.unit_of_work() as uow:
+        filed = load(uow, application_id, lock=True)
+        try:
+            state = next_state(action, filed.state)
+        except ValueError as error:
+            raise InputError(f"application {application_id}: {error}") from None
         if action is Action.approve:
-            result = _approve(session, row, ws, plan, by.strip(), reason, confirmed, override, tier, at)
+            result = _approve(uow, filed, ws, plan, by.strip(), reason, confirmed, override, tier, at)
         else:
             what = "rejecting" if action is Action.reject else "requesting information"
-            text = _require_reason(reason, what)
-            row.state = "rejected" if action is Action.reject else "info_requested"
-            records.audit(session, row.id, row.state, by.strip(), at, text,
-                          stored_decision(session, row.id).rules_version)
-            result = {"application_id": row.id, "state": row.state}
-        row.updated_at = at
-        session.add(row)
+            uow.applications.audit(filed.id, state.value, by.strip(), at, _require_reason(reason, what),
+                                   uow.applications.latest_decision(filed.id).rules_version)
+            result = {"application_id": filed.id, "state": state.value}
+        uow.applications.move(filed.id, state, at)
     if action is Action.approve:
-        recent_counts.forget(ws.engine)
+        recent_counts.forget(ws)
     return result

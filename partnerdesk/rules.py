@@ -9,14 +9,10 @@ decision from the rule files kept for its version. Neither writes anything.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Row
-from sqlmodel import Session, select
-
-from partnerdesk.applications import load_row, stored_application, stored_decision
+from partnerdesk.applications import load
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace, rulebook_from
 from qualification.decide import decide, facts_for, measure_alike, statuses
@@ -24,8 +20,6 @@ from qualification.decision import Status
 from qualification.facts import Circumstances
 from qualification.rulebook import load_rulebook, rulebook_from_sources
 from settlement.plan import PLAN_FILE, load_plan
-from storage import records
-from storage.tables import ApplicationRow
 
 
 def check(rules_dir: Path) -> dict:
@@ -56,16 +50,6 @@ def _changes(before: dict[str, Status], after: dict[str, Status]) -> list[dict]:
             for i in ids if before.get(i) != after.get(i)]
 
 
-def _open_applications(session: Session) -> Iterator[Row]:
-    """The open applications, oldest first, streamed: only what impact reports and decides."""
-    statement = (select(ApplicationRow.id, ApplicationRow.company_name, ApplicationRow.partner_type,
-                        ApplicationRow.state, ApplicationRow.territory, ApplicationRow.document)
-                 .where(ApplicationRow.state.in_(records.OPEN_STATES))
-                 .order_by(ApplicationRow.id)
-                 .execution_options(yield_per=2_000))
-    return session.exec(statement)
-
-
 def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
            progress: Callable[[int, int], None] | None = None) -> dict:
     """Every open application whose decision would change under the draft rules."""
@@ -73,12 +57,12 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
     draft = rulebook_from(draft_dir)
     alike = measure_alike(current, draft)
     changed = []
-    with Session(ws.engine) as session:
-        caps = records.approved_distributors_by_territory(session)
-        total = records.count_open_applications(session)  # for progress; the report counts what it read
+    with ws.reading() as uow:
+        caps = uow.territories.approved_distributors_by_territory()
+        total = uow.applications.count_open()  # for progress; the report counts what it read
         done = 0
-        for done, row in enumerate(_open_applications(session), 1):
-            application = stored_application(row)
+        for done, row in enumerate(uow.applications.stream_open(), 1):
+            application = row.application()
             if application.capital_currency not in draft.currencies.rates or \
                     application.commitment_currency not in draft.currencies.rates:
                 raise InputError(f"{draft_dir}: currency table lacks a currency of application {row.id}")
@@ -89,7 +73,7 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
             criteria = _changes(before, after)
             if criteria or _eligible(before) != _eligible(after):
                 changed.append({"application_id": row.id, "company_name": row.company_name,
-                                "partner_type": row.partner_type, "state": row.state,
+                                "partner_type": row.partner_type.value, "state": row.state.value,
                                 "eligible": {"current": _eligible(before), "draft": _eligible(after)},
                                 "criteria": criteria})
             if progress:
@@ -100,19 +84,19 @@ def impact(ws: Workspace, draft_dir: Path, as_of: dt.date,
 
 def replay(ws: Workspace, application_id: int) -> dict:
     """The application's latest decision made again from its kept rule files and situation."""
-    with Session(ws.engine) as session:
-        row = load_row(session, application_id)
-        stored = stored_decision(session, application_id)
-        sources = records.kept_rules(session, stored.rules_version)
-        evaluations = [e for e in records.audit_trail(session, application_id) if e.action == "evaluated"]
+    with ws.reading() as uow:
+        filed = load(uow, application_id)
+        stored = uow.applications.latest_decision(application_id)
+        sources = uow.applications.kept_rules(stored.rules_version)
+        evaluations = [e for e in uow.applications.audit_trail(application_id) if e.action == "evaluated"]
     if sources is None:
         raise InputError(f"application {application_id}: the rule files of {stored.rules_version} were not kept")
     rulebook, errors = rulebook_from_sources(sources)
     if errors:
         raise InputError(f"application {application_id}: kept rules do not load: {errors[0]}")
-    approved = json.loads(evaluations[-1].details).get("approved_distributors", 0)
+    approved = evaluations[-1].details.get("approved_distributors", 0)
     situation = Circumstances(as_of=stored.as_of, approved_distributors=approved)
-    replayed = decide(stored_application(row), situation, rulebook)
+    replayed = decide(filed.application(), situation, rulebook)
     return {"application_id": application_id, "rules_version": rulebook.version,
             "as_of": stored.as_of.isoformat(), "approved_distributors": approved,
             "reproduced": replayed == stored, "decision": replayed.model_dump(mode="json")}

@@ -17,13 +17,13 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from kernel.periods import Month, Quarter
 from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from settlement import monthly, quarterly
 from settlement.monthly import MonthSettlement
 from settlement.partners import TermsMissing
-from settlement.periods import Month, Quarter
 from settlement.plan import Plan
 from settlement.quarterly import QuarterSettlement
 from storage import settlement_records as records

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from kernel.partner_types import PartnerType
+from kernel.partner_types import parse_partner_key, partner_key
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from settlement.partners import PartnerType
 from storage import settlement_records as records
 from storage.db import transaction
-from storage.records import parse_partner_key, partner_key
 from storage.tables import PartnerRow
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from kernel.periods import Quarter
 from partnerdesk.errors import InputError
 from partnerdesk.settling import parse_quarter
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.partners import TermsMissing
-from settlement.periods import Quarter
 from settlement.plan import Plan
 from settlement.quarterly import WhatIf, commission_base, compare, earnings
 from storage import settlement_records as records

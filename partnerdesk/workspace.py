@@ -7,6 +7,7 @@ plans are read once per directory and file content, so a changed file is picked 
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from partnerdesk.settings import Settings, get_settings
 from qualification.rulebook import QUALIFICATION_FILES, Rulebook, read_sources, rulebook_from_sources
 from settlement.plan import PLAN_FILE, Plan, load_plan
 from storage.db import get_engine
+from storage.uow import UnitOfWork, reading, unit_of_work
 
 
 RECHECK_AFTER = 1.0  # seconds a directory's rule files are trusted unchanged
@@ -90,6 +92,14 @@ class Workspace:
     @property
     def rulebook(self) -> Rulebook:
         return rulebook_from(self.rules_dir)
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """A write transaction over the repositories: all of it commits, or none."""
+        return unit_of_work(self.engine)
+
+    def reading(self) -> AbstractContextManager[UnitOfWork]:
+        """A read-only unit of work."""
+        return reading(self.engine)
 
     def plan(self, path: Path | None = None) -> Plan:
         """The plan in force, or the one at `path` (`--plan FILE`)."""

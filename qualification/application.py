@@ -1,8 +1,9 @@
 """The application an applicant submits (contract section 2), validated strictly.
 
 Unknown fields, wrong types, impossible dates and negative amounts are input errors; money
-stays an exact `Decimal`. Currency codes are checked against the rules' rate table by the
-rulebook, because that table is data.
+stays an exact `Decimal`, written as the contract's decimal string or a JSON number. Text may
+not hold a NUL character (PostgreSQL cannot store one). Currency codes are checked against the
+rules' rate table by the rulebook, because that table is data.
 """
 
 from __future__ import annotations
@@ -14,21 +15,11 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictInt,
-    ValidationError,
-)
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-
-class PartnerType(StrEnum):
-    agency = "agency"
-    direct_reseller = "direct_reseller"
-    distributor = "distributor"
+from kernel.money import decimal_from_text
+from kernel.partner_types import APPLICABLE, PartnerType
+from kernel.validation import shown
 
 
 class BusinessArea(StrEnum):
@@ -48,6 +39,21 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
+def _applicable(value: object) -> object:
+    """One applies as an agency, a direct reseller or a distributor, never as a tier-2 reseller."""
+    if value == PartnerType.tier2_reseller:
+        raise ValueError("a tier2_reseller does not apply; its distributor registers it (tier2 add)")
+    if value not in APPLICABLE:
+        raise ValueError(f"must be one of {', '.join(t.value for t in APPLICABLE)}, not {shown(value)}")
+    return value
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
 def _iso_date_text(value: object) -> object:
     """Dates are ISO text (YYYY-MM-DD); numbers are not silently read as timestamps."""
     if isinstance(value, dt.date):
@@ -60,13 +66,16 @@ def _iso_date_text(value: object) -> object:
 def _country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {value!r}")
+        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {shown(value)}")
     return code
 
 
 def _money_text(value: object) -> object:
-    """Money is a decimal string or a number, never a boolean or a float's rounding."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+    """Money is a decimal string in the contract's grammar or a number, never a boolean or a
+    float's rounding."""
+    if isinstance(value, str):
+        return decimal_from_text(value)
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise ValueError("must be a decimal amount, as a string or a number")
     return value
 
@@ -74,16 +83,17 @@ def _money_text(value: object) -> object:
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if not _CURRENCY.match(code):
-        raise ValueError(f"unknown ISO 4217 currency code {value!r}")
+        raise ValueError(f"unknown ISO 4217 currency code {shown(value)}")
     return code
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError(f"not an e-mail address: {value!r}")
-    return value
+        raise ValueError(f"not an e-mail address: {shown(value)}")
+    return _text(value)
 
 
+Text = Annotated[str, AfterValidator(_text)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
@@ -98,8 +108,8 @@ class _Strict(BaseModel):
 
 
 class AcpCertificate(_Strict):
-    id: str = Field(min_length=1)
-    holder: str = ""
+    id: Text = Field(min_length=1)
+    holder: Text = ""
     expires_on: IsoDate
 
 
@@ -114,18 +124,18 @@ class DedicatedStaff(_Strict):
 
 
 class Application(_Strict):
-    partner_type: PartnerType
-    company_name: str = Field(min_length=1, max_length=300)
+    partner_type: Annotated[PartnerType, BeforeValidator(_applicable)]
+    company_name: Text = Field(min_length=1, max_length=300)
     territory: CountryCode
     contact_email: Annotated[str, AfterValidator(_email)]
     registration_country: CountryCode | None = None
-    registration_number: str | None = Field(default=None, max_length=64)
+    registration_number: Text | None = Field(default=None, max_length=64)
     registration_date: IsoDate | None = None
     registered_capital: Money = Decimal(0)
     capital_currency: CurrencyCode = "USD"
     financial_health: Literal["healthy", "concerns", "unknown"] = "unknown"
     business_areas: list[BusinessArea] = []
-    industries: list[Annotated[str, Field(min_length=1)]] = []
+    industries: list[Annotated[Text, Field(min_length=1)]] = []
     dedicated_staff: DedicatedStaff = DedicatedStaff()
     acp_certificates: list[AcpCertificate] = []
     existing_customers: Count = 0
@@ -135,7 +145,7 @@ class Application(_Strict):
     tier2_resellers_managed: Count = 0
     first_year_revenue_commitment: Money = Decimal(0)
     commitment_currency: CurrencyCode = "USD"
-    statement: str = Field(default="", max_length=20_000)
+    statement: Text = Field(default="", max_length=20_000)
 
     @property
     def registration_key(self) -> str | None:
@@ -148,15 +158,3 @@ class Application(_Strict):
         """The application as JSON-ready data: money as strings, dates as ISO text."""
         return self.model_dump(mode="json", exclude_none=True)
 
-
-def describe_validation_error(error: ValidationError) -> str:
-    """One line naming the field and the problem: what the CLI prints on stderr."""
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "application"
-    if first["type"] == "extra_forbidden":
-        return f"{field}: unknown field"
-    if first["type"] == "missing":
-        return f"{field}: required field is missing"
-    message = first["msg"].removeprefix("Value error, ")
-    more = len(error.errors()) - 1
-    return f"{field}: {message}" + (f" (and {more} more problem(s))" if more else "")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qualification.application import Application, PartnerType
+from kernel.partner_types import APPLICABLE, PartnerType
+from qualification.application import Application
 from qualification.decision import CriterionResult, Decision, Status
 from qualification.engine import Firing, Firings, evaluator_for
 from qualification.facts import FACTS, Circumstances, FactKind, display, extract_facts
@@ -138,7 +139,7 @@ def decide(application: Application, situation: Circumstances, rulebook: Ruleboo
     firings = evaluator_for(rulebook).firings(facts)
     own = evaluate(rulebook, application.partner_type, facts, application.territory, firings)
     failed = [r.id for r in own if r.status is Status.failed]
-    others = [t for t in PartnerType if t is not application.partner_type]
+    others = [t for t in APPLICABLE if t is not application.partner_type]
     return Decision(
         partner_type=application.partner_type,
         eligible=not failed,

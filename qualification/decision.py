@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from qualification.application import PartnerType
+from kernel.partner_types import PartnerType
 
 
 class Status(StrEnum):

@@ -16,8 +16,9 @@ import threading
 
 import durable_rules_engine as rules_engine
 
-from qualification.application import PartnerType
-from qualification.facts import FACTS, FactKind, hundredths
+from kernel.money import as_cent_count
+from kernel.partner_types import APPLICABLE, PartnerType
+from qualification.facts import FACTS, FactKind
 from qualification.rulebook import Check, FactRef, Rulebook
 
 NEGATED = {">=": "$lt", ">": "$lte", "<=": "$gt", "<": "$gte", "==": "$neq", "!=": "$eq"}
@@ -32,7 +33,7 @@ def _threshold(check: Check) -> int | dict:
     if isinstance(check.value, FactRef):
         return {"$m": check.value.fact}
     kind = FACTS[check.fact].kind
-    return hundredths(check.value) if kind is not FactKind.count else int(check.value)
+    return as_cent_count(check.value) if kind is not FactKind.count else int(check.value)
 
 
 def _pattern(*conditions: dict) -> dict:
@@ -56,7 +57,7 @@ def _check_rules(name: str, check: Check) -> dict[str, dict]:
 def compile_ruleset(rulebook: Rulebook) -> dict:
     """The durable_rules JSON ruleset of every partner type's checks."""
     rules = {EVALUATED: {"all": [{"m": SUBJECT}]}}
-    for partner_type in PartnerType:
+    for partner_type in APPLICABLE:
         for criterion in rulebook.criteria(partner_type):
             for index, check in enumerate(criterion.checks):
                 name = f"{partner_type.value}:{criterion.id}:{index}"
@@ -96,7 +97,7 @@ class Evaluator:
 
     def firings(self, facts: dict[str, int | str]) -> Firings:
         """The fail and review firings of every check, per partner type, for these facts."""
-        fired: Firings = {t: [] for t in PartnerType}
+        fired: Firings = {t: [] for t in APPLICABLE}
         with self._lock:
             sid = str(next(self._sids))
             try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.money import CENT, as_cent_count
 from qualification.application import Application, BusinessArea
 
 
@@ -56,9 +57,6 @@ FACTS: dict[str, FactSpec] = {
     "statement_words": FactSpec(FactKind.count, "words in the applicant's statement"),
 }
 
-CENT = Decimal("0.01")
-
-
 class Circumstances(BaseModel):
     """What the world looks like when the decision is made (injected, never read from a clock)."""
 
@@ -66,11 +64,6 @@ class Circumstances(BaseModel):
 
     as_of: dt.date
     approved_distributors: int = 0
-
-
-def hundredths(amount: Decimal) -> int:
-    """An exact decimal as integer hundredths, rounded half up (money: cents)."""
-    return int((amount / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def full_years(start: dt.date, end: dt.date) -> int:
@@ -113,15 +106,15 @@ def extract_facts(
     facts: dict[str, int | str] = {
         **registration_facts(app, situation.as_of),
         "registration_number_status": registration_number_status(app, registration_formats),
-        "capital_usd": hundredths(app.registered_capital * usd_rates[app.capital_currency]),
+        "capital_usd": as_cent_count(app.registered_capital * usd_rates[app.capital_currency]),
         "financial_health": app.financial_health,
         "existing_customers": app.existing_customers,
         "industry_count": len(set(app.industries)),
         "dedicated_staff": app.dedicated_staff.total,
         "valid_acp_certificates": len(certificates),
-        "customer_operations_years": hundredths(app.customer_operations_years),
+        "customer_operations_years": as_cent_count(app.customer_operations_years),
         "tier2_resellers_managed": app.tier2_resellers_managed,
-        "revenue_commitment_usd": hundredths(
+        "revenue_commitment_usd": as_cent_count(
             app.first_year_revenue_commitment * usd_rates[app.commitment_currency]
         ),
         "approved_distributors": situation.approved_distributors,

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qualification.application import PartnerType
+from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.facts import FACTS, FactKind
 from qualification.rulefiles import RulesError, parse_text
 
@@ -28,7 +28,7 @@ CURRENCIES_FILE = "currencies.yaml"
 REGISTRATION_FILE = "registration.yaml"
 QUALIFICATION_FILES = (
     RULESET_FILE,
-    *(f"{t.value}.yaml" for t in PartnerType),
+    *(f"{t.value}.yaml" for t in APPLICABLE),
     TERRITORIES_FILE,
     CURRENCIES_FILE,
     REGISTRATION_FILE,
@@ -270,7 +270,7 @@ def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, lis
         TERRITORIES_FILE: TerritoryCaps,
         CURRENCIES_FILE: UsdRates,
         REGISTRATION_FILE: RegistrationFormats,
-        **{f"{t.value}.yaml": PartnerTypeRules for t in PartnerType},
+        **{f"{t.value}.yaml": PartnerTypeRules for t in APPLICABLE},
     }
     for name, model in models.items():
         if name not in sources:
@@ -279,7 +279,7 @@ def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, lis
         parsed, problems = parse_text(name, sources[name], model)
         errors.extend(problems)
         parts[name] = parsed
-    for partner_type in PartnerType:
+    for partner_type in APPLICABLE:
         parsed = parts.get(f"{partner_type.value}.yaml")
         if parsed is not None and parsed.partner_type is not partner_type:
             errors.append(RulesError(f"{partner_type.value}.yaml", 1,
@@ -290,7 +290,7 @@ def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, lis
     return Rulebook(
         version=rules_version(sources, parts[RULESET_FILE].version),
         sources={name: sources[name] for name in QUALIFICATION_FILES},
-        partner_types={t: parts[f"{t.value}.yaml"] for t in PartnerType},
+        partner_types={t: parts[f"{t.value}.yaml"] for t in APPLICABLE},
         territories=parts[TERRITORIES_FILE],
         currencies=parts[CURRENCIES_FILE],
         registration=parts[REGISTRATION_FILE],

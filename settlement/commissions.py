@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from settlement.money import ZERO, Money, Rate, cents_of, to_cents
+from kernel.money import ZERO, Money, Rate, cents_of, to_cents
 from settlement.partners import Partner, tier_of
 from settlement.plan import Plan
 

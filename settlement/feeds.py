@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
 
-from settlement.money import parse_amount, to_micros
+from kernel.money import parse_amount, to_micros
 
 
 class BadRow(ValueError):

@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from settlement.money import ZERO, Money, Rate, cents_of, to_cents
-from settlement.periods import Month
+from kernel.money import ZERO, Money, Rate, cents_of, to_cents
+from kernel.periods import Month
 
 VENDOR = "vendor"
 

@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.periods import Month
 from settlement.commissions import AgencyCommission, agency_commission
 from settlement.invoices import VENDOR, Invoice, build_invoice
-from settlement.partners import VENDOR_BILLED, Partner, PartnerType, discount_rate
-from settlement.periods import Month
+from settlement.partners import Partner, discount_rate
 from settlement.plan import Plan
 
 

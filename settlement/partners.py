@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from settlement.plan import Plan, Tier, TieredTerms
-
-
-class PartnerType(StrEnum):
-    agency = "agency"
-    direct_reseller = "direct_reseller"
-    distributor = "distributor"
-    tier2_reseller = "tier2_reseller"
-
-
-VENDOR_BILLED = (PartnerType.direct_reseller, PartnerType.distributor)
-"""The partners the vendor invoices each month and pays quarterly commission."""
+from kernel.partner_types import PartnerType
+from settlement.plan import Plan, Tier
 
 
 class TermsMissing(ValueError):
@@ -35,17 +24,11 @@ class Partner(BaseModel):
     parent_id: str | None = None
 
 
-def _tiered_terms(plan: Plan, partner: Partner) -> TieredTerms:
-    if partner.partner_type is PartnerType.direct_reseller:
-        return plan.direct_reseller
-    if partner.partner_type is PartnerType.distributor:
-        return plan.distributor
-    raise TermsMissing(f"{partner.partner_id}: a {partner.partner_type.value} has no tier")
-
-
 def tier_of(plan: Plan, partner: Partner) -> tuple[str, Tier]:
     """The partner's tier name and terms; a partner without a tier has the plan's default."""
-    terms = _tiered_terms(plan, partner)
+    terms = plan.tiered_terms(partner.partner_type)
+    if terms is None:
+        raise TermsMissing(f"{partner.partner_id}: a {partner.partner_type.value} has no tier")
     name = partner.tier or terms.default_tier
     if name not in terms.tiers:
         raise TermsMissing(f"plan {plan.version}: {partner.partner_type.value} tier {name!r} of "

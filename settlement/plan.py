@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kernel.partner_types import PartnerType
 from qualification.rulefiles import RulesError, load_file
 
 PLAN_FILE = "plan.yaml"
@@ -74,6 +75,16 @@ class Plan(_Terms):
     agency: AgencyTerms
     direct_reseller: TieredTerms
     distributor: DistributorTerms
+
+    def tiered_terms(self, partner_type: PartnerType) -> TieredTerms | None:
+        """The tiers of a direct reseller or distributor; None for a type without tiers."""
+        return {PartnerType.direct_reseller: self.direct_reseller,
+                PartnerType.distributor: self.distributor}.get(partner_type)
+
+    def tier_names(self, partner_type: PartnerType) -> list[str]:
+        """The type's tiers, its default first; none for an agency or a tier-2 reseller."""
+        terms = self.tiered_terms(partner_type)
+        return [terms.default_tier, *(t for t in terms.tiers if t != terms.default_tier)] if terms else []
 
     @property
     def fingerprint(self) -> str:

@@ -7,11 +7,12 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.money import ZERO, Money, Rate
+from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.periods import Quarter
 from settlement.commissions import QuarterlyCommission, agency_commission, quarterly_commission
-from settlement.money import ZERO, Money, Rate
 from settlement.monthly import partner_order
-from settlement.partners import VENDOR_BILLED, Partner, PartnerType, tier_of
-from settlement.periods import Quarter
+from settlement.partners import Partner, tier_of
 from settlement.plan import Plan
 
 

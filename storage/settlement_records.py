@@ -21,16 +21,17 @@ from sqlalchemy.engine import Connection
 from pydantic import TypeAdapter
 from sqlmodel import Session
 
+from kernel.money import as_cent_count, from_cent_count
+from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.partner_types import PARTNER_PREFIX, parse_partner_key, partner_key
+from kernel.periods import Month, Quarter
 from settlement.commissions import AgencyCommission, QuarterlyCommission
 from settlement.feeds import Association, UsageLine
 from settlement.invoices import VENDOR, Invoice, InvoiceLine
-from settlement.money import as_cent_count, from_cent_count
 from settlement.monthly import MonthSettlement, OwnerSum, partner_order
-from settlement.partners import VENDOR_BILLED, Partner, PartnerType
-from settlement.periods import Month, Quarter
+from settlement.partners import Partner
 from settlement.plan import Plan
 from settlement.quarterly import CommissionableSum
-from storage.records import PARTNER_PREFIX, parse_partner_key, partner_key
 from storage.settlement_tables import (
     CommissionRow,
     CustomerAssociation,

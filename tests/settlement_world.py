@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from factories import AS_OF, SG_UENS, application
+from kernel.states import Action
 from partnerdesk import applications, imports, review, tier2
 from partnerdesk.workspace import Workspace
 
@@ -26,7 +27,7 @@ class Channel:
         data = application(partner_type, registration_number=SG_UENS[self.count],
                            company_name=f"{partner_type} {self.count}", territory=TERRITORY[partner_type])
         application_id, decision = applications.submit(self.ws, data, AS_OF)
-        result = review.review(self.ws, application_id, review.Action.approve, by="Morgan", reason="fits",
+        result = review.review(self.ws, application_id, Action.approve, by="Morgan", reason="fits",
                                confirm=decision.to_review, tier=tier)
         return result["partner_id"]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from app_driver import errors, open_page, press, shown, sign_in, sign_in_as, texts
 from factories import AS_OF, SG_UENS, application
+from kernel.states import Action
 from partnerdesk.applications import history, list_applications, submit
-from partnerdesk.review import Action, review
+from partnerdesk.review import review
 from partnerdesk.tier2 import add_tier2
 
 pytest_plugins = ("app_fixtures",)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from sqlmodel import Session
 
-from partnerdesk.applications import list_applications, stored_decision
+from partnerdesk.applications import list_applications
+from partnerdesk.lookups import latest_decision
 from partnerdesk.settings import PROJECT_ROOT, Settings
 from partnerdesk.workspace import Workspace
 
@@ -133,8 +133,7 @@ def an_eligible_open_application(database_url: str):
 def review_criteria(database_url: str, row) -> list[str]:
     """Titles of the criteria a manager confirms on this application's page."""
     ws = Workspace.open(Settings(database_url=database_url))
-    with Session(ws.engine) as session:
-        decision = stored_decision(session, row.id)
+    decision = latest_decision(ws, row.id)
     titles = {c.id: c.title for c in ws.rulebook.criteria(decision.partner_type)}
     return [titles[c] for c in decision.to_review]
 

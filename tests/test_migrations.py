@@ -12,14 +12,15 @@ from sqlalchemy import text
 
 from conftest import RULES_DIR
 from factories import AS_OF, application
-from settlement_world import Channel
+from kernel.states import Action
 from partnerdesk import applications
 from partnerdesk.payments import import_payments, invoice_balances
-from partnerdesk.review import Action, review
+from partnerdesk.review import review
 from partnerdesk.settings import Settings
 from partnerdesk.settling import preview_month, settle_month
 from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace
+from settlement_world import Channel
 from storage.db import _alembic_config, make_engine
 
 AT = dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.timezone.utc)

@@ -8,8 +8,9 @@ import pytest
 
 from conftest import RULES_DIR, write_json
 from factories import AS_OF, SG_UENS, application
+from kernel.states import Action
 from partnerdesk import applications
-from partnerdesk.review import Action, review
+from partnerdesk.review import review
 from partnerdesk.rules import replay
 from partnerdesk.settings import Settings
 from partnerdesk.workspace import Workspace

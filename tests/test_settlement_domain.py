@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from conftest import RULES_DIR
+from kernel.money import cents_of, parse_amount, to_cents, to_micros
+from kernel.periods import Month, Quarter
 from settlement import feeds
 from settlement.commissions import agency_commission
 from settlement.invoices import PaymentStatus, build_invoice, payment_status
-from settlement.money import cents_of, parse_amount, to_cents, to_micros
-from settlement.periods import Month, Quarter
 from settlement.plan import load_plan
 
 

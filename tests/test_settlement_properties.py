@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from kernel.periods import Month
 from partnerdesk.imports import import_usage
 from partnerdesk.settling import settle_month, settle_quarter
-from settlement.periods import Month
 from settlement_world import Channel
 from storage.settlement_tables import CommissionRow, InvoiceRow, UsageLine
 

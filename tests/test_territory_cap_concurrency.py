@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from factories import AS_OF, SG_UENS, application
+from kernel.states import Action
 from partnerdesk import applications
-from partnerdesk.review import Action, review
+from partnerdesk.review import review
 from storage.tables import PartnerRow
 
 APPROVALS = 10

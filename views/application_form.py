@@ -16,10 +16,11 @@ import pycountry
 import streamlit as st
 from pydantic import ValidationError
 
+from kernel.partner_types import APPLICABLE, PartnerType
 from partnerdesk.applications import parse_application, qualify
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from qualification.application import Application, BusinessArea, PartnerType
+from qualification.application import Application, BusinessArea
 from qualification.decision import Decision
 from qualification.rulebook import Rulebook
 from views.common import STATUS_ICONS, STATUS_WORDS, humanize
@@ -112,7 +113,7 @@ def application_fields(key: str, rulebook: Rulebook, initial: Application | None
 
 def _company(f: _Form, fixed_type: bool) -> None:
     st.subheader("Company")
-    types = list(PartnerType)
+    types = list(APPLICABLE)
     f.add("partner_type", st.selectbox("Partner type", types, index=types.index(f.a.partner_type),
                                        key=f.k("partner_type"), format_func=humanize, disabled=fixed_type))
     f.add("company_name", st.text_input("Company name *", f.a.company_name, key=f.k("company_name")))
@@ -223,14 +224,14 @@ def show_precheck(ws: Workspace, data: dict, as_of: dt.date) -> None:
         return
     chosen = PartnerType(data["partner_type"])
     decisions = {}
-    for partner_type in [chosen, *(t for t in PartnerType if t is not chosen)]:
+    for partner_type in [chosen, *(t for t in APPLICABLE if t is not chosen)]:
         try:
             decisions[partner_type] = qualify(ws, {**PRECHECK_STAND_INS, **data, "partner_type": partner_type.value},
                                               as_of)
         except InputError as error:
             st.warning(f"Fix the form to see the pre-check: {error}")
             return
-    titles = {t: {c.id: c.title for c in ws.rulebook.criteria(t)} for t in PartnerType}
+    titles = {t: {c.id: c.title for c in ws.rulebook.criteria(t)} for t in APPLICABLE}
     tabs = st.tabs([_tab_label(t, d, t is chosen) for t, d in decisions.items()])
     for tab, (partner_type, decision) in zip(tabs, decisions.items()):
         with tab:

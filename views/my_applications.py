@@ -4,15 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from partnerdesk.accounts import Role
-from partnerdesk.applications import history, list_applications, stored_application, update
+from partnerdesk.applications import history, list_applications, update
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision
-from storage.tables import ApplicationRow
+from qualification.filed import FiledApplication
 from views.application_form import application_fields, show_decision
 from views.common import flash, humanize, require, show_input_error, today, workspace
 
 
-def overview(rows: list[ApplicationRow]) -> None:
+def overview(rows: list[FiledApplication]) -> None:
     st.dataframe(pd.DataFrame([
         {"id": r.id, "company": r.company_name, "partner type": humanize(r.partner_type),
          "territory": r.territory, "state": humanize(r.state), "eligible": r.eligible,
@@ -20,12 +20,12 @@ def overview(rows: list[ApplicationRow]) -> None:
         for r in rows]), hide_index=True)
 
 
-def request_for_information(row: ApplicationRow, actor: str) -> None:
+def request_for_information(row: FiledApplication, actor: str) -> None:
     """The manager's latest request and a form to answer it with updated data."""
     ws = workspace()
     asked = [e for e in history(ws, row.id) if e["action"] == "info_requested"][-1]
     st.warning(f"**The channel manager asks:** {asked['reason']}")
-    data = application_fields(f"update.{row.id}", ws.rulebook, stored_application(row), fixed_type=True)
+    data = application_fields(f"update.{row.id}", ws.rulebook, row.application(), fixed_type=True)
     if st.button("Send the update", type="primary", key=f"update.{row.id}.send"):
         try:
             decision = update(ws, row.id, data, today(), actor=actor)
@@ -37,7 +37,7 @@ def request_for_information(row: ApplicationRow, actor: str) -> None:
         st.rerun()
 
 
-def details(row: ApplicationRow, actor: str) -> None:
+def details(row: FiledApplication, actor: str) -> None:
     ws = workspace()
     with st.expander(f"Application {row.id}: {row.company_name} ({humanize(row.state)})",
                      expanded=row.state == "info_requested"):

@@ -4,9 +4,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import partner_key
 from partnerdesk.accounts import Role
 from partnerdesk.lookups import customers_of, partners
-from storage.records import partner_key
 from storage.tables import PartnerRow
 from views.common import humanize, require, workspace
 

@@ -4,6 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import APPLICABLE
+from kernel.states import ApplicationState
 from partnerdesk.accounts import Role
 from partnerdesk.applications import (
     application_territories,
@@ -11,11 +13,10 @@ from partnerdesk.applications import (
     count_applications,
     list_applications,
 )
-from qualification.application import PartnerType
-from storage.tables import ApplicationRow
+from qualification.filed import FiledApplication
 from views.common import REVIEW_ID, humanize, require, workspace
 
-STATES = ["submitted", "info_requested", "approved", "rejected"]
+STATES = [s.value for s in ApplicationState]
 SHOWN = 500  # the oldest applications of the queue shown at once; the rest wait their turn
 
 
@@ -33,7 +34,7 @@ def filters(territories: list[str]) -> dict[str, str | None]:
     state, partner_type, territory = st.columns(3)
     return {
         "state": state.selectbox("State", STATES, index=0, key="queue.state", format_func=humanize),
-        "partner_type": partner_type.selectbox("Partner type", [t.value for t in PartnerType], index=None,
+        "partner_type": partner_type.selectbox("Partner type", [t.value for t in APPLICABLE], index=None,
                                                key="queue.partner_type", format_func=humanize,
                                                placeholder="Any partner type"),
         "territory": territory.selectbox("Territory", territories, index=None,
@@ -41,14 +42,14 @@ def filters(territories: list[str]) -> dict[str, str | None]:
     }
 
 
-def queue_table(rows: list[ApplicationRow]) -> None:
+def queue_table(rows: list[FiledApplication]) -> None:
     st.dataframe(pd.DataFrame([
         {"id": r.id, "submitted": f"{r.created_at:%Y-%m-%d %H:%M}", "company": r.company_name,
          "partner type": humanize(r.partner_type), "territory": r.territory, "state": humanize(r.state),
          "eligible": r.eligible, "submitted by": r.submitted_by} for r in rows]), hide_index=True)
 
 
-def open_application(rows: list[ApplicationRow]) -> None:
+def open_application(rows: list[FiledApplication]) -> None:
     chosen = st.selectbox("Application to review", [r.id for r in rows], key="queue.open",
                           format_func={r.id: f"{r.id}: {r.company_name}" for r in rows}.get)
     if st.button("Review this application", type="primary", key="queue.open_button"):

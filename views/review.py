@@ -5,15 +5,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import PartnerType
+from kernel.states import OPEN_STATES, Action, allowed
 from partnerdesk.accounts import Role
-from partnerdesk.applications import history, list_applications, stored_application
+from partnerdesk.applications import history, list_applications
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision, partners
-from partnerdesk.review import ALLOWED_FROM, Action, review
-from qualification.application import PartnerType
+from partnerdesk.review import review
 from qualification.decision import Decision
-from storage.records import OPEN_STATES, partner_key
-from storage.tables import ApplicationRow
+from qualification.filed import FiledApplication
 from views.application_form import show_decision
 from views.common import REVIEW_ID, Account, flash, humanize, plain, require, show_input_error, workspace
 
@@ -31,7 +31,7 @@ OPTION_WORDS = {  # the review service's command-line terms, as this page names 
 }
 
 
-def choose(rows: list[ApplicationRow]) -> ApplicationRow:
+def choose(rows: list[FiledApplication]) -> FiledApplication:
     """Open applications first (oldest first), then the decided ones."""
     ordered = [r for r in rows if r.state in OPEN_STATES] + [r for r in rows if r.state not in OPEN_STATES]
     by_id = {r.id: r for r in ordered}
@@ -40,7 +40,7 @@ def choose(rows: list[ApplicationRow]) -> ApplicationRow:
     return by_id[chosen]
 
 
-def summary(row: ApplicationRow, decision: Decision, titles: dict[str, str]) -> None:
+def summary(row: FiledApplication, decision: Decision, titles: dict[str, str]) -> None:
     st.header(plain(row.company_name))
     st.markdown(f"**{humanize(row.partner_type)}** in **{row.territory}**: {humanize(row.state).lower()}. "
                 f"Applied on {row.created_at:%Y-%m-%d} by {plain(row.submitted_by or 'the command line')}.")
@@ -49,7 +49,7 @@ def summary(row: ApplicationRow, decision: Decision, titles: dict[str, str]) -> 
     also = ", ".join(humanize(t.value) for t in decision.qualifies_as) or "no other type"
     st.markdown(f"Decided {eligible} on {decision.as_of} under rules {decision.rules_version}; "
                 f"also qualifies as: {also}.")
-    application = stored_application(row)
+    application = row.application()
     st.markdown("**The applicant's statement**")
     paragraphs = [plain(line) for line in application.statement.splitlines() if line.strip()]
     st.markdown("\n\n".join(paragraphs) if paragraphs else "_No statement given._")
@@ -57,18 +57,17 @@ def summary(row: ApplicationRow, decision: Decision, titles: dict[str, str]) -> 
         st.json(application.as_json())
 
 
-def territory(row: ApplicationRow) -> None:
+def territory(row: FiledApplication) -> None:
     """The territory's distributors against its cap (only a distributor's approval depends on it)."""
     ws = workspace()
     distributors = partners(ws, partner_type="distributor", territory=row.territory)
     st.subheader(f"Territory {row.territory}")
     st.metric("Distributors / cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
     for partner in distributors:
-        st.markdown(f"- {partner_key(partner.id)} {plain(partner.name)} ({plain(partner.tier)}, "
-                    f"since {partner.approved_on})")
+        st.markdown(f"- {partner.key} {plain(partner.name)} ({plain(partner.tier)}, since {partner.approved_on})")
 
 
-def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], account: Account) -> None:
+def actions(row: FiledApplication, decision: Decision, titles: dict[str, str], account: Account) -> None:
     shown = _buttons(row, decision)
     tiers = _tiers(row.partner_type)
     with st.form(f"review.{row.id}"):
@@ -87,20 +86,17 @@ def actions(row: ApplicationRow, decision: Decision, titles: dict[str, str], acc
         act(row, pressed[0], account, reason, confirmed, tier, titles)
 
 
-def _buttons(row: ApplicationRow, decision: Decision) -> list[str]:
+def _buttons(row: FiledApplication, decision: Decision) -> list[str]:
     """The actions the application's state allows; an ineligible one is approved only by an override."""
-    return [label for label, (action, override) in BUTTONS.items() if row.state in ALLOWED_FROM[action]
+    return [label for label, (action, override) in BUTTONS.items() if allowed(action, row.state)
             and (decision.eligible or override or action is not Action.approve)]
 
 
-def _tiers(partner_type: str) -> list[str]:
-    """The plan's tiers for the type, its default first; an agency has none."""
-    plan = workspace().plan()
-    terms = {"direct_reseller": plan.direct_reseller, "distributor": plan.distributor}.get(partner_type)
-    return [terms.default_tier, *(t for t in terms.tiers if t != terms.default_tier)] if terms else []
+def _tiers(partner_type: PartnerType) -> list[str]:
+    return workspace().plan().tier_names(partner_type)
 
 
-def act(row: ApplicationRow, label: str, account: Account, reason: str, confirmed: list[str],
+def act(row: FiledApplication, label: str, account: Account, reason: str, confirmed: list[str],
         tier: str | None, titles: dict[str, str]) -> None:
     action, override = BUTTONS[label]
     try:
@@ -114,7 +110,7 @@ def act(row: ApplicationRow, label: str, account: Account, reason: str, confirme
     st.rerun()
 
 
-def audit_trail(row: ApplicationRow) -> None:
+def audit_trail(row: FiledApplication) -> None:
     st.subheader("Audit trail")
     st.dataframe(pd.DataFrame([_trail_row(e) for e in history(workspace(), row.id)]), hide_index=True,
                  column_config={"when (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
@@ -140,7 +136,7 @@ if not applications:
 row = choose(applications)
 decision = latest_decision(ws, row.id)
 titles = {c.id: c.title for c in ws.rulebook.criteria(row.partner_type)}
-capped = row.partner_type == PartnerType.distributor.value
+capped = row.partner_type == PartnerType.distributor
 main, side = st.columns([3, 1], gap="large") if capped else (st.container(), None)
 with main:
     summary(row, decision, titles)

@@ -9,12 +9,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import partner_key
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import partners
 from partnerdesk.settling import preview_month
 from partnerdesk.whatif import what_if
 from settlement.invoices import VENDOR
-from storage.records import partner_key
 from views.common import humanize, show_input_error, workspace
 
 

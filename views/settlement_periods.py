@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from settlement.periods import Month
+from kernel.periods import Month
 from views.common import today
 
 

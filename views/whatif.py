@@ -4,6 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kernel.partner_types import partner_key
 from partnerdesk.accounts import Role
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import partners
@@ -11,7 +12,6 @@ from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.plan import Plan
 from settlement.quarterly import WhatIf
-from storage.records import partner_key
 from views.common import humanize, require, show_input_error, uploaded_file, workspace
 from views.plan_form import plan_fields, plan_of
 from views.settlement_periods import last_complete_quarter

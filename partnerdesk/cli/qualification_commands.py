@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from kernel.states import Action
 from partnerdesk import applications, review, rules
 from partnerdesk.workspace import Workspace
 
@@ -37,8 +38,8 @@ def _apply(args):
 
 
 def _review(args):
-    action = (review.Action.approve if args.approve else
-              review.Action.reject if args.reject else review.Action.request_info)
+    action = (Action.approve if args.approve else
+              Action.reject if args.reject else Action.request_info)
     confirm = args.confirm.split(",") if args.confirm else []
     return review.review(Workspace.open(), args.id, action, by=args.by, reason=args.reason,
                          confirm=confirm, override=args.override, tier=args.tier)

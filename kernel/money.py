@@ -1,22 +1,26 @@
 """Exact money: amounts in, cents out, with the contract's rounding (half up to the cent).
 
 Billing lines carry up to 6 decimal places and are stored as integer micro-units, so the
-database sums integers exactly. Invoices and commissions are whole cents. Nothing here ever
-touches a float.
+database sums integers exactly. Invoices and commissions are whole cents; the rules engine
+compares money as integer cents. Nothing here ever touches a float.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
 from pydantic import PlainSerializer
 
-MICROS_PER_UNIT = 1_000_000
-CENTS_PER_UNIT = 100
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal(10) ** 9  # per line or payment; keeps sums of micro-units far inside 64 bits
+
+DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+"""The contract's decimal string (section 2): an optional sign, digits, optionally a point and
+digits. No exponent, spaces, thousands separators or underscores."""
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 Money = Annotated[Decimal, PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json")]
 """A cent amount, written in JSON as a string with exactly two decimals."""
@@ -42,12 +46,23 @@ def cents_of(micros: int) -> Decimal:
 
 
 def as_cent_count(amount: Decimal) -> int:
-    """A cent amount as an integer number of cents (how the database keeps it)."""
-    return int(amount.scaleb(2).to_integral_value())
+    """An amount rounded half up to the cent, as a whole number of cents (how the database
+    keeps cent amounts and how the rules engine compares money)."""
+    return int(amount.scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def from_cent_count(count: int) -> Decimal:
     return ZERO + Decimal(count).scaleb(-2)
+
+
+def decimal_from_text(text: str) -> Decimal:
+    """A decimal written in the contract's grammar, exactly; ValueError says what is wrong."""
+    if DECIMAL_TEXT.fullmatch(text):
+        return Decimal(text)
+    if _GROUPED.fullmatch(text):
+        raise ValueError("must be written without thousands separators (50000, not 50,000)")
+    raise ValueError("must be a decimal of digits with an optional sign and decimal point, like 1234.50 "
+                     "(no exponent, spaces, separators or underscores)")
 
 
 def parse_amount(text: str, places: int = 6) -> Decimal:

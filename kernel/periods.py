@@ -1,4 +1,4 @@
-"""Settlement periods: a month ("2026-07") is invoiced, a quarter ("2026-Q3") earns commission."""
+"""Periods: a month ("2026-07") is invoiced, a quarter ("2026-Q3") earns commission."""
 
 from __future__ import annotations
 
@@ -87,3 +87,17 @@ class Quarter(BaseModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+Period = Month | Quarter
+"""A settlement period: a month is invoiced, a quarter earns commission."""
+
+
+def parse_period(text: str) -> Period:
+    """'2026-07' or '2026-Q3'; ValueError names both forms."""
+    for kind in (Month, Quarter):
+        try:
+            return kind.parse(text)
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a period written YYYY-MM or YYYY-Qn (n = 1..4)")
