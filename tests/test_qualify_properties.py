@@ -31,7 +31,7 @@ counts = st.integers(min_value=0, max_value=50)
 valid_applications = st.fixed_dictionaries(
     {
         "partner_type": st.sampled_from(["agency", "direct_reseller", "distributor"]),
-        "company_name": st.text(min_size=1, max_size=40).filter(str.strip),
+        "company_name": st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=40).filter(str.strip),
         "territory": st.sampled_from(["SG", "HK", "FR", "US", "de", "BR"]),
         "contact_email": st.just("ops@example.com"),
     },
@@ -52,7 +52,7 @@ valid_applications = st.fixed_dictionaries(
         "tier2_resellers_managed": counts,
         "first_year_revenue_commitment": money,
         "commitment_currency": st.sampled_from(["USD", "EUR", "CNY"]),
-        "statement": st.text(max_size=200),
+        "statement": st.text(st.characters(blacklist_characters="\x00"), max_size=200),
     },
 )
 
