@@ -8,13 +8,16 @@ compares money as integer cents. Nothing here ever touches a float.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import PlainSerializer
+from pydantic import BeforeValidator, Field, PlainSerializer
+
+from kernel.validation import shown
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_DIGITS = 20  # of any decimal read from an application or a plan: 10^20 dollars is no one's capital
 MAX_AMOUNT = Decimal(10) ** 9  # per line or payment; keeps sums of micro-units far inside 64 bits
 
 DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
@@ -56,7 +59,10 @@ def from_cent_count(count: int) -> Decimal:
 
 
 def decimal_from_text(text: str) -> Decimal:
-    """A decimal written in the contract's grammar, exactly; ValueError says what is wrong."""
+    """A decimal written in the contract's grammar, exactly; ValueError says what is wrong.
+
+    The only reader of decimal text in the product (applications, CSV files, plans): Python's
+    own `Decimal("1e999999999")` would take exponents, spaces and underscores, and overflow."""
     if DECIMAL_TEXT.fullmatch(text):
         return Decimal(text)
     if _GROUPED.fullmatch(text):
@@ -65,18 +71,43 @@ def decimal_from_text(text: str) -> Decimal:
                      "(no exponent, spaces, separators or underscores)")
 
 
+def contract_decimal(value: object) -> object:
+    """Pydantic's way in to `decimal_from_text`: text is read in the contract's grammar, a number
+    (JSON or YAML) is kept exactly, a boolean is refused; other values go on to the field's type.
+    A number of more than MAX_DIGITS digits is refused here, in words."""
+    if isinstance(value, bool):
+        raise ValueError("must be a decimal number, not true or false")
+    number = decimal_from_text(value) if isinstance(value, str) else value
+    if isinstance(number, (int, Decimal)) and _digits(Decimal(number)) > MAX_DIGITS:
+        raise ValueError(f"has more than {MAX_DIGITS} digits")
+    return number
+
+
+def _digits(number: Decimal) -> int:
+    """Digits a person would write: 1E+30 has 31, 0.001 has 4."""
+    if not number.is_finite():
+        return 0
+    sign, digits, exponent = number.as_tuple()
+    return max(len(digits) + exponent, len(digits), 1 - exponent)
+
+
+DecimalText = Annotated[Decimal, BeforeValidator(contract_decimal), Field(allow_inf_nan=False)]
+"""A decimal field of a model read from a file: the contract's decimal string or a number."""
+
+
 def parse_amount(text: str, places: int = 6) -> Decimal:
-    """A decimal amount written with at most `places` decimals; ValueError says why not."""
+    """A decimal amount of a CSV cell, written with at most `places` decimals; ValueError says why not."""
+    cell = text
+    if not cell:
+        raise ValueError("is empty; a decimal amount is required")
     try:
-        amount = Decimal(text.strip())
-    except (InvalidOperation, AttributeError):
-        raise ValueError(f"{text!r} is not a decimal amount") from None
-    if not amount.is_finite():
-        raise ValueError(f"{text!r} is not a decimal amount")
+        amount = decimal_from_text(cell)
+    except ValueError as error:
+        raise ValueError(f"{shown(cell)} is not a decimal amount: it {error}") from None
     if abs(amount) >= MAX_AMOUNT:
-        raise ValueError(f"{text!r} is too large (the limit is {MAX_AMOUNT:,})")
+        raise ValueError(f"{shown(cell)} is too large (the limit is {MAX_AMOUNT:,})")
     if amount != amount.quantize(Decimal(1).scaleb(-places)):
-        raise ValueError(f"{text!r} has more than {places} decimal places")
+        raise ValueError(f"{shown(cell)} has more than {places} decimal places")
     return amount
 
 

@@ -6,9 +6,15 @@ becomes a 100 KB message. A field whose name is blank is shown quoted, so it can
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import ValidationError
 
 SHOWN_CHARACTERS = 40
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+"""Dates of billing, association and payment lie in this range: year 1 or 9999 in a file is a
+typing error, and the end of a month in 9999 would be in a year no date can hold."""
 
 
 def shown(value: object) -> str:
@@ -43,3 +49,16 @@ def describe(error: ValidationError, subject: str) -> str:
     more = len(items) - 1
     return f"{field_name(first['loc']) or subject}: {problem(first)}" + (
         f" (and {more} more problem(s))" if more else "")
+
+
+def iso_date(text: str) -> dt.date:
+    """A date of a file's cell, written YYYY-MM-DD and inside the range above; ValueError says why not."""
+    try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{shown(text)} is not a date written YYYY-MM-DD") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(f"{text} is outside the years {EARLIEST_DAY.year} to {LATEST_DAY.year}")
+    return day

@@ -44,9 +44,17 @@ def read_json_file(path: Path) -> Any:
     except (IsADirectoryError, UnicodeDecodeError, PermissionError) as error:
         raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, parse_int=_json_integer)
     except json.JSONDecodeError as error:
         raise InputError(f"{path}: not valid JSON: {error.msg} at line {error.lineno}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not an application: its JSON is nested too deeply") from None
+
+
+def _json_integer(text: str) -> int | Decimal:
+    """A JSON integer; one too long for a count is kept as an exact decimal (the field then says
+    what it allows), as Python refuses to convert integers of more than 4,300 digits."""
+    return int(text) if len(text) <= 18 else Decimal(text)
 
 
 def parse_application(data: Any, rulebook: Rulebook) -> Application:

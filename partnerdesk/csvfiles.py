@@ -45,6 +45,15 @@ def _misshapen(names: list[str], values: list[str], layout: Layout) -> dict:
     return row
 
 
+def _with_nul_refused(row: dict) -> dict:
+    """A cell holding a NUL character makes the row bad: PostgreSQL cannot store one, and on
+    SQLite it would be kept as is and cut the text short wherever it is shown."""
+    fields = [name for name, value in row.items() if name is not SHAPE and "\x00" in value]
+    if fields:
+        row.setdefault(SHAPE, f"{', '.join(fields)}: must not contain a NUL character")
+    return row
+
+
 def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
     """The file's rows as dicts by column, after its header has been checked against the layout."""
     try:
@@ -63,9 +72,9 @@ def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
             names = [name.strip() for name in header]
             for values in reader:
                 if len(values) == len(names):
-                    yield reader.line_num, dict(zip(names, values))
+                    yield reader.line_num, _with_nul_refused(dict(zip(names, values)))
                 elif values:
-                    yield reader.line_num, _misshapen(names, values, layout)
+                    yield reader.line_num, _with_nul_refused(_misshapen(names, values, layout))
         except (csv.Error, UnicodeDecodeError) as error:
             raise InputError(f"{path}: line {reader.line_num + 1}: not readable as CSV ({error})") from None
 

@@ -4,7 +4,8 @@ A payment file has no ids of its own, so a payment is known by its invoice, date
 amount: the k-th identical payment in a file is already present when k of them are stored.
 Re-importing a file therefore records nothing twice, while two equal instalments in one
 file are both kept. A payment more than what is still owed is refused (it is most likely a
-typing error); an invoice whose total is not positive has nothing to pay.
+typing error), and so is one dated before the invoice was issued; an invoice whose total is not
+positive has nothing to pay.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
             invoice = invoices.get(payment.invoice_id)
             if invoice is None:
                 bad.add(line, f"invoice_id: {payment.invoice_id!r} is not a known invoice")
+            elif payment.paid_on < invoice.issued_on:
+                bad.add(line, f"paid_on: {payment.paid_on} is before {payment.invoice_id} was issued "
+                              f"on {invoice.issued_on}")
             elif seen[key] <= stored.get(key, 0):
                 summary.already_present += 1
             elif cents > invoice.total_cents - paid.get(payment.invoice_id, 0):

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from kernel.money import decimal_from_text
+from kernel.money import contract_decimal
 from kernel.partner_types import APPLICABLE, PartnerType
 from kernel.validation import shown
 
@@ -73,11 +73,9 @@ def _country(value: str) -> str:
 def _money_text(value: object) -> object:
     """Money is a decimal string in the contract's grammar or a number, never a boolean or a
     float's rounding."""
-    if isinstance(value, str):
-        return decimal_from_text(value)
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+    if not isinstance(value, (str, int, Decimal)):
         raise ValueError("must be a decimal amount, as a string or a number")
-    return value
+    return contract_decimal(value)
 
 
 def _currency(value: str) -> str:

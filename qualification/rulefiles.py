@@ -6,6 +6,7 @@ rate of 0.1 in a file is exactly one tenth.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -14,15 +15,25 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from kernel.money import decimal_from_text
+from kernel.validation import field_name
+
 
 class _DecimalLoader(yaml.SafeLoader):
     """SafeLoader that reads floats as exact decimals."""
 
 
-_DecimalLoader.add_constructor(
-    "tag:yaml.org,2002:float",
-    lambda loader, node: Decimal(loader.construct_scalar(node).replace("_", "")),
-)
+def _exact_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    """A YAML float in the contract's decimal grammar as an exact decimal; any other spelling
+    (1.0e+5, 1_000.5, .inf) stays text, which a decimal field of a plan refuses with its line."""
+    text = loader.construct_scalar(node)
+    try:
+        return decimal_from_text(text)
+    except ValueError:
+        return text
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _exact_decimal)
 
 
 @dataclass(frozen=True)
@@ -56,8 +67,8 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 
 def _field(loc: tuple[Any, ...]) -> str:
     """The YAML path of an error, without pydantic's names of union branches and key markers."""
-    parts = [str(p) for p in loc if p not in ("[key]", "decimal", "FactRef") and not str(p).startswith("function-")]
-    return ".".join(parts)
+    parts = [p for p in loc if p not in ("[key]", "decimal", "FactRef") and not str(p).startswith("function-")]
+    return field_name(tuple(parts))
 
 
 def _criterion_id(data: Any, loc: tuple[Any, ...]) -> str | None:
@@ -76,6 +87,15 @@ def load_file(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, lis
     return parse_text(path.name, path.read_bytes().decode("utf-8", errors="replace"), model)
 
 
+def _shaped_like(data: Any, model: type[BaseModel]) -> bool:
+    """Whether a document is a mapping sharing a key with the model: anything else is another
+    kind of file, and its content is not quoted back (a CSV file given as a plan is a customer list)."""
+    if data is None:
+        return True
+    names = {f.alias or n for n, f in model.model_fields.items()}
+    return isinstance(data, dict) and bool(names & {str(key) for key in data})
+
+
 def parse_text(name: str, text: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[RulesError]]:
     """Parse and validate the text of a rule file called `name`."""
     try:
@@ -85,6 +105,12 @@ def parse_text(name: str, text: str, model: type[BaseModel]) -> tuple[BaseModel 
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
         return None, [RulesError(name, mark.line + 1 if mark else None, f"not valid YAML: {problem}")]
+    except RecursionError:
+        return None, [RulesError(name, None, "its YAML is nested too deeply")]
+    if not _shaped_like(data, model):
+        kind = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
+        fields = ", ".join(n for n, f in model.model_fields.items() if f.is_required())
+        return None, [RulesError(name, None, f"not a {kind} file (a YAML mapping with {fields} was expected)")]
     try:
         return model.model_validate(data if data is not None else {}), []
     except ValidationError as error:

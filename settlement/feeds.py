@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from kernel.money import parse_amount, to_micros
+from kernel.validation import iso_date, shown
 
 
 class BadRow(ValueError):
@@ -35,8 +36,8 @@ class Layout(NamedTuple):
             return [f"empty file; the header must be {','.join(self.required)}"]
         names = [name.strip() for name in header]
         problems = [f"missing column {c!r}" for c in self.required if c not in names]
-        problems += [f"unknown column {n!r}" for n in names if n not in (*self.required, *self.optional)]
-        problems += [f"column {n!r} appears twice" for n in sorted({n for n in names if names.count(n) > 1})]
+        problems += [f"unknown column {shown(n)}" for n in names if n not in (*self.required, *self.optional)]
+        problems += [f"column {shown(n)} appears twice" for n in sorted({n for n in names if names.count(n) > 1})]
         if problems:
             problems.append(f"expected columns: {','.join(self.required + self.optional)}")
         return problems
@@ -80,13 +81,10 @@ def text_field(row: dict, field: str, longest: int) -> str:
 
 
 def date_field(row: dict, field: str) -> dt.date:
-    value = (row.get(field) or "").strip()
     try:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadRow(field, f"{value!r} is not a date written YYYY-MM-DD") from None
+        return iso_date((row.get(field) or "").strip())
+    except ValueError as error:
+        raise BadRow(field, str(error)) from None
 
 
 def amount_field(row: dict, field: str, places: int) -> Decimal:
@@ -101,7 +99,7 @@ def flag_field(row: dict, field: str, default: bool) -> bool:
     if not value:
         return default
     if value not in ("true", "false"):
-        raise BadRow(field, f"{value!r} must be true or false")
+        raise BadRow(field, f"{shown(value)} must be true or false")
     return value == "true"
 
 

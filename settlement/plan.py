@@ -9,12 +9,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kernel.money import DecimalText
 from kernel.partner_types import PartnerType
 from qualification.rulefiles import RulesError, load_file
 
 PLAN_FILE = "plan.yaml"
 
-Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Rate = Annotated[DecimalText, Field(ge=0, le=1)]
 
 
 class _Terms(BaseModel):
@@ -24,7 +25,7 @@ class _Terms(BaseModel):
 class Band(_Terms):
     """From this quarterly commissionable performance on, the rate applies to the whole amount."""
 
-    start: Annotated[Decimal, Field(alias="from", ge=0, allow_inf_nan=False)]
+    start: Annotated[DecimalText, Field(alias="from", ge=0)]
     rate: Rate
 
 

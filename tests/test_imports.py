@@ -48,7 +48,8 @@ def test_every_bad_row_is_named_with_its_line_and_nothing_is_imported(channel, t
         f"{path}: line 3: amount: '10.0000001' has more than 6 decimal places",
         f"{path}: line 4: usage_date: '2026-07-32' is not a date written YYYY-MM-DD",
         f"{path}: line 5: customer_id: is empty",
-        f"{path}: line 6: amount: 'ten' is not a decimal amount",
+        f"{path}: line 6: amount: 'ten' is not a decimal amount: it must be a decimal of digits with an optional sign "
+        "and decimal point, like 1234.50 (no exponent, spaces, separators or underscores)",
         f"{path}: line 7: commissionable: 'yes' must be true or false",
         f"{path}: line 8: 7 fields where the header has 6",
         f"{path}: line 9: too few fields (no value for usage_date, amount)",

@@ -29,8 +29,8 @@ def test_amounts_are_exact_micro_units():
 
 
 @pytest.mark.parametrize("text, problem", [("0.0000001", "more than 6 decimal places"),
-                                           ("NaN", "not a decimal amount"), ("", "not a decimal amount"),
-                                           ("1e9", "too large")])
+                                           ("NaN", "not a decimal amount"), ("", "is empty"), ("1e2", "no exponent"),
+                                           ("1000000000", "too large"), (" 5", "no exponent, spaces")])
 def test_amounts_that_cannot_be_billed_are_refused(text, problem):
     with pytest.raises(ValueError, match=problem):
         parse_amount(text)
