@@ -10,7 +10,6 @@ from partnerdesk.accounts import Role, has_accounts
 from views.common import plain, show_flash, sign_out, signed_in, workspace
 
 # An emoji icon is drawn by the browser; a ":material/..." one would be fetched from a font server.
-# An emoji icon is drawn by the browser; a ":material/..." one would be fetched from a font server.
 st.set_page_config(page_title="PartnerDesk", page_icon="🤝", layout="wide")
 
 SET_UP = st.Page("views/first_admin.py", title="Set up", icon=":material/admin_panel_settings:")
@@ -24,17 +23,21 @@ SETTLEMENT = st.Page("views/settlement.py", title="Settlement", icon=":material/
 WHATIF = st.Page("views/whatif.py", title="What-if", icon=":material/tune:")
 RULES = st.Page("views/rules.py", title="Rules", icon=":material/gavel:")
 USERS = st.Page("views/users.py", title="Accounts", icon=":material/manage_accounts:")
+MY_ACCOUNT = st.Page("views/my_account.py", title="My account", icon=":material/person:")
+
+SIGNED_OUT = "signed_out"  # set by the sign-out button: the next run opens the sign-in page
 
 SECTIONS = {
     "Applying": [APPLY, MY_APPLICATIONS],
     "Reviewing": [QUEUE, REVIEW, PARTNERS],
     "Analysis": [SETTLEMENT, WHATIF, RULES],
     "Administration": [USERS],
+    "Account": [MY_ACCOUNT],
 }
 ROLE_SECTIONS = {
-    Role.applicant: ["Applying"],
-    Role.manager: ["Reviewing"],
-    Role.analyst: ["Analysis"],
+    Role.applicant: ["Applying", "Account"],
+    Role.manager: ["Reviewing", "Account"],
+    Role.analyst: ["Analysis", "Account"],
     Role.admin: list(SECTIONS),
 }
 
@@ -42,11 +45,18 @@ ROLE_SECTIONS = {
 def navigation() -> st.Page:
     account = signed_in()
     if account is None:
-        return st.navigation([SIGN_IN if has_accounts(workspace()) else SET_UP], position="hidden")
+        if not has_accounts(workspace()):
+            return st.navigation([SET_UP], position="hidden")
+        # Every page is reachable by its link: signed out, it offers the sign-in form, then shows itself.
+        every_page = st.navigation([SIGN_IN, *(p for section in SECTIONS.values() for p in section)], position="hidden")
+        if st.session_state.pop(SIGNED_OUT, False):
+            st.switch_page(SIGN_IN)
+        return every_page
     with st.sidebar:
         st.markdown(f"Signed in as **{plain(account.display_name)}** ({account.role.value})")
         if st.button("Sign out", icon=":material/logout:"):
             sign_out()
+            st.session_state[SIGNED_OUT] = True
             st.rerun()
     return st.navigation({name: SECTIONS[name] for name in ROLE_SECTIONS[account.role]})
 

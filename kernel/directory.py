@@ -44,3 +44,18 @@ class AccountRecord(BaseModel):
     role: str
     display_name: str
     created_at: dt.datetime
+    disabled: bool = False
+    session_epoch: int = 0
+
+
+class AccountEventRecord(BaseModel):
+    """One entry of an account's trail: a sign-in, a failed one, a lock or an administrator's change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    username: str
+    action: str
+    actor: str
+    at: dt.datetime
+    session: str | None = None
+    details: str = ""

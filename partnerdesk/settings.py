@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +17,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "PARTNERDESK_DATABASE_URL"),
     )
     rules_dir: Path = PROJECT_ROOT / "rules"
+    session_secret: SecretStr | None = None
+    """PARTNERDESK_SESSION_SECRET signs the app's session tokens; unset, each server process
+    makes its own (sign-ins then survive reloads but not a restart of the server)."""
+    session_hours: float = Field(default=8, gt=0, le=24 * 30)
 
     @field_validator("database_url")
     @classmethod

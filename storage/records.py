@@ -1,5 +1,5 @@
 """The repositories of qualification's side: applications (with their decisions, audit trail
-and the rule files they were decided with), partners, territories and accounts.
+and the rule files they were decided with), partners and territories (accounts: storage.account_records).
 
 Each takes the unit of work's session and hands back read models (pydantic), never rows, so
 no table row leaves `storage/`.
@@ -14,21 +14,16 @@ from collections.abc import Iterator
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from kernel.directory import AccountRecord, PartnerRecord
+from kernel.directory import PartnerRecord
 from kernel.partner_types import PartnerType
 from kernel.states import OPEN_STATES, ApplicationState
 from qualification.application import Application
 from qualification.decision import Decision
 from qualification.filed import AuditRecord, FiledApplication
 from storage.settlement_tables import CustomerAssociation
-from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, RulesSnapshot, TerritoryLock, UserRow
-
-
-class UsernameTaken(ValueError):
-    """Another account has this username already."""
+from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, RulesSnapshot, TerritoryLock
 
 
 def _insert_ignoring_duplicates(session: Session, table, **values) -> None:
@@ -250,34 +245,3 @@ class Territories:
                      .where(PartnerRow.partner_type == PartnerType.distributor.value)
                      .group_by(PartnerRow.territory))
         return {territory: count for territory, count in self._session.exec(statement)}
-
-
-def _account(row: UserRow) -> AccountRecord:
-    return AccountRecord(id=row.id, username=row.username, password_hash=row.password_hash, role=row.role,
-                         display_name=row.display_name, created_at=row.created_at)
-
-
-class Accounts:
-    """The accounts of the people who sign in."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, username: str, password_hash: str, role: str, display_name: str,
-            at: dt.datetime) -> AccountRecord:
-        """A new account; UsernameTaken when the name is in use."""
-        row = UserRow(username=username, password_hash=password_hash, role=role, display_name=display_name,
-                      created_at=at)
-        self._session.add(row)
-        try:
-            self._session.flush()
-        except IntegrityError:
-            raise UsernameTaken(username) from None
-        return _account(row)
-
-    def named(self, username: str) -> AccountRecord | None:
-        row = self._session.exec(select(UserRow).where(UserRow.username == username)).first()
-        return _account(row) if row is not None else None
-
-    def list(self) -> list[AccountRecord]:
-        return [_account(row) for row in self._session.exec(select(UserRow).order_by(UserRow.role, UserRow.username))]

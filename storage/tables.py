@@ -91,6 +91,22 @@ class UserRow(SQLModel, table=True):
     role: str = Field(max_length=16)
     display_name: str = Field(default="", max_length=200)
     created_at: dt.datetime
+    disabled: bool = False
+    session_epoch: int = 0  # raised by a password change or reset, a disabling or a role change: older sign-ins end
+
+
+class AccountEvent(SQLModel, table=True):
+    """What happened to an account, append-only: sign-ins and failed ones, locks, an administrator's changes."""
+
+    __tablename__ = "account_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, max_length=120)
+    action: str = Field(max_length=32)
+    actor: str = Field(max_length=120)
+    at: dt.datetime = Field(index=True)
+    session: str | None = Field(default=None, index=True, max_length=64)
+    details: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
 class RulesSnapshot(SQLModel, table=True):

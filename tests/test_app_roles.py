@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_driver import TIMEOUT, errors, new_app, open_page, press, sign_in, sign_in_as, texts
 from factories import AS_OF, application
-from partnerdesk.accounts import Role, add_first_admin, authenticate
+from partnerdesk.accounts import Role, add_first_admin, add_user, authenticate
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings
 from partnerdesk.workspace import Workspace
@@ -27,11 +27,16 @@ PAGES = {
 EVERY_PAGE = set().union(*PAGES.values()) | {"users"}
 
 
-def test_a_visitor_sees_only_the_sign_in_page(app_url):
+def test_a_visitor_sees_only_the_sign_in_page_and_a_direct_link_asks_to_sign_in_first(app_url):
     at = new_app(app_url).run()
     assert [t.value for t in at.title] == ["PartnerDesk"]
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("views/queue.py")
+    open_page(at, "queue")
+    assert [w.value for w in at.warning] == ["Sign in to see this page."]
+    assert not at.title and not at.dataframe and not at.selectbox
+    at.text_input(key="sign_in.username").input("maria")
+    at.text_input(key="sign_in.password").input("maria-secret-1")
+    press(at, "Sign in")
+    assert at.title[0].value == "Review queue"  # the page the link named, once signed in
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(app_url):
@@ -108,7 +113,8 @@ def test_a_page_reached_by_a_role_that_may_not_see_it_shows_none_of_its_data(
 
     at = AppTest.from_file(str(repo_on_path / "views" / f"{page}.py"), default_timeout=TIMEOUT)
     at.secrets["database_url"] = app_url
-    at.session_state[ACCOUNT] = Account(username="someone", role=role, display_name="Someone")
+    someone = add_user(app_workspace, "someone", "someone-secret-1", role, "Someone")
+    at.session_state[ACCOUNT] = Account.of(someone)
     at.run()
     assert not at.exception, at.exception
     assert errors(at) == [f"This page is not available to the {role.value} role."]
@@ -133,7 +139,7 @@ def test_the_accounts_page_creates_a_staff_account(app_url, app_workspace):
     press(at, "Create account")
     assert "Account alice (analyst) created." in texts(at)
     assert authenticate(app_workspace, "alice", "alice-secret-1").role == "analyst"
-    assert "alice" in at.dataframe[0].value["username"].tolist()
+    assert "alice" in at.dataframe[0].value["Username"].tolist()
 
 
 def test_a_fresh_database_has_no_demo_accounts_and_starts_with_the_administrators_set_up(sqlite_url):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -13,13 +14,16 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from partnerdesk.accounts import Role
+from kernel.directory import AccountRecord
+from partnerdesk import session_tokens
+from partnerdesk.accounts import Role, session_account
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
-from storage.tables import UserRow
 
 ACCOUNT = "account"
+BROWSER_SESSION = "browser_session"
+SESSION_PARAM = "session"
 FLASH = "flash"
 REVIEW_ID = "review.application_id"
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "review": ":material/help:"}
@@ -28,15 +32,17 @@ STATUS_WORDS = {"pass": "pass", "fail": "fail", "review": "needs review"}
 
 @dataclass(frozen=True)
 class Account:
-    """Who is signed in to this browser session."""
+    """Who is signed in to this browser session, and the session token that keeps them signed in."""
 
     username: str
     role: Role
     display_name: str
+    token: str = ""
 
     @classmethod
-    def of(cls, row: UserRow) -> "Account":
-        return cls(username=row.username, role=Role(row.role), display_name=row.display_name)
+    def of(cls, record: AccountRecord) -> "Account":
+        return cls(username=record.username, role=Role(record.role), display_name=record.display_name,
+                   token=session_tokens.issue(get_settings(), record.username, record.session_epoch))
 
 
 def database_url() -> str:
@@ -60,23 +66,55 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def browser_session() -> str:
+    """An id of this browser session (until a reload), for the sign-in throttle."""
+    return st.session_state.setdefault(BROWSER_SESSION, secrets.token_hex(16))
+
+
 def signed_in() -> Account | None:
-    return st.session_state.get(ACCOUNT)
+    """The signed-in account, checked on every run against its session token.
+
+    The token travels in the page's address (`?session=...`), so a reload or a link opened in
+    the same browser keeps the sign-in; it expires, and it ends when the account is disabled,
+    its password or role changes. Streamlit's own session state dies with a reload.
+    """
+    account = st.session_state.get(ACCOUNT)
+    token = account.token if account else st.query_params.get(SESSION_PARAM)
+    claim = session_tokens.read(get_settings(), token) if token else None
+    record = session_account(workspace(), *claim) if claim else None
+    if record is None:
+        if account is not None or token:
+            sign_out()
+        return None
+    if account is None or Role(record.role) is not account.role:
+        account = Account(username=record.username, role=Role(record.role), display_name=record.display_name,
+                          token=token)
+        st.session_state[ACCOUNT] = account
+    if st.query_params.get(SESSION_PARAM) != account.token:
+        st.query_params[SESSION_PARAM] = account.token
+    return account
 
 
-def sign_in(row: UserRow) -> None:
-    st.session_state[ACCOUNT] = Account.of(row)
+def sign_in(record: AccountRecord) -> None:
+    st.session_state[ACCOUNT] = Account.of(record)
 
 
 def sign_out() -> None:
     st.session_state.clear()
+    st.query_params.clear()
 
 
 def require(*roles: Role) -> Account:
-    """The signed-in account when its role may see this page; otherwise stop the page here."""
+    """The signed-in account when its role may see this page; otherwise stop the page here.
+
+    Opened signed out (a direct link), the page offers the sign-in form and, once signed in,
+    shows itself."""
     account = signed_in()
     if account is None:
+        from views.sign_in_form import sign_in_form
+
         st.warning("Sign in to see this page.")
+        sign_in_form()
         st.stop()
     if account.role is not Role.admin and account.role not in roles:
         st.error(f"This page is not available to the {account.role.value} role.")

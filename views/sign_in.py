@@ -2,23 +2,10 @@
 
 import streamlit as st
 
-from partnerdesk.accounts import Role, add_user, authenticate
+from partnerdesk.accounts import MIN_PASSWORD, Role, add_user
 from partnerdesk.errors import InputError
 from views.common import show_input_error, sign_in, workspace
-
-
-def sign_in_form() -> None:
-    with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in.username")
-        password = st.text_input("Password", type="password", key="sign_in.password")
-        if not st.form_submit_button("Sign in", type="primary"):
-            return
-    account = authenticate(workspace(), username, password)
-    if account is None:
-        st.error("Unknown username or wrong password.")
-        return
-    sign_in(account)
-    st.rerun()
+from views.sign_in_form import sign_in_form
 
 
 def registration_form() -> None:
@@ -27,7 +14,8 @@ def registration_form() -> None:
     with st.form("register"):
         username = st.text_input("Username", key="register.username")
         display_name = st.text_input("Your name", key="register.display_name")
-        password = st.text_input("Password (at least 8 characters)", type="password", key="register.password")
+        password = st.text_input(f"Password (at least {MIN_PASSWORD} characters, not easy to guess)", type="password",
+                                 key="register.password")
         repeated = st.text_input("Password again", type="password", key="register.repeated")
         if not st.form_submit_button("Register"):
             return
