@@ -17,7 +17,7 @@ from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from qualification.rulebook import QUALIFICATION_FILES, Rulebook, read_sources, rulebook_from_sources
 from settlement.plan import PLAN_FILE, Plan, load_plan
-from storage.db import get_engine
+from storage.db import get_engine, sqlite_file_missing
 from storage.uow import UnitOfWork, reading, unit_of_work
 
 
@@ -88,6 +88,15 @@ class Workspace:
     def open(cls, settings: Settings | None = None) -> "Workspace":
         settings = settings or get_settings()
         return cls(engine=get_engine(settings.database_url), rules_dir=settings.rules_dir)
+
+    @classmethod
+    def open_without_creating(cls, settings: Settings | None = None) -> "Workspace":
+        """The workspace of a command that writes nothing: an SQLite file that does not exist is
+        not created; an empty in-memory database (no partners yet) stands in for it."""
+        settings = settings or get_settings()
+        if sqlite_file_missing(settings.database_url):
+            settings = settings.model_copy(update={"database_url": "sqlite://"})
+        return cls.open(settings)
 
     @property
     def rulebook(self) -> Rulebook:

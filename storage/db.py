@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -67,6 +67,13 @@ def make_engine(url: str) -> Engine:
         _immediate_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Whether the URL names an SQLite file that does not exist (opening it would create it)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+        and not Path(parsed.database).exists()
 
 
 def get_engine(url: str) -> Engine:

@@ -2,7 +2,7 @@
 
 The server starts on a fresh SQLite file after `partnerdesk demo` loaded the demo into it (as
 `python3 tasks.py app --demo` does). A demo manager signs in, approves an eligible application and finds the new partner; a demo
-analyst runs a what-if. Every page visited is saved as a screenshot under
+analyst runs a what-if; a hostile company name shows as text; a reload stays signed in. Every page visited is saved as a screenshot under
 test-output/browser/. Debian's `chromium` is required: without it the test is skipped,
 except under CI=true, where that is a failure.
 """
@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from partnerdesk.applications import list_applications
+from factories import AS_OF, application
+from partnerdesk.applications import list_applications, submit
 from partnerdesk.lookups import latest_decision
 from partnerdesk.settings import PROJECT_ROOT, Settings
 from partnerdesk.workspace import Workspace
@@ -181,3 +182,50 @@ def test_a_demo_analyst_runs_a_what_if(page):
     page.get_by_text("Commission difference per partner").wait_for()
     page.shot("what-if")
     assert page.get_by_text("Difference", exact=True).is_visible()
+
+
+HOSTILE_NAME = "Evil [approve here](http://evil.example) ![x](http://127.0.0.1:9/t.png)"
+
+
+def test_a_hostile_company_name_shows_as_text_on_the_managers_review_page(chromium, served):
+    """Markdown in an applicant's company name: no live link, no image, no request for it."""
+    ws = Workspace.open(Settings(database_url=served[1]))
+    data = {**application("agency"), "company_name": HOSTILE_NAME, "registration_number": "HOSTILE-1"}
+    application_id, _ = submit(ws, data, AS_OF)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.set_default_timeout(60_000)
+    page.goto(served[0])
+    page.shot = _screenshots(page, "hostile-company-name")
+    sign_in(page, "manager", "manager-demo")
+    page.get_by_role("heading", name="Review queue").wait_for()
+    page.get_by_role("combobox", name="Application to review").click()
+    page.keyboard.type(f"{application_id}: Evil")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Review this application").click()
+    page.get_by_role("heading", name=HOSTILE_NAME).wait_for()  # the name, character for character
+    page.shot("hostile-review")
+    assert page.locator('a[href*="evil.example"]').count() == 0
+    assert page.locator('img[src*="127.0.0.1:9"]').count() == 0
+    assert not [url for url in requested if "evil.example" in url or "127.0.0.1:9/" in url]
+    context.close()
+
+
+def test_a_reload_stays_signed_in_and_a_direct_link_opens_its_page_after_signing_in(page, served):
+    sign_in(page, "analyst", "analyst-demo")
+    page.get_by_role("heading", name="Settlement").wait_for()
+    page.get_by_role("link", name="What-if").click()
+    page.get_by_role("heading", name="What-if").wait_for()
+    page.reload()
+    page.get_by_role("heading", name="What-if").wait_for()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    page.shot("reloaded")
+
+    page.context.clear_cookies()
+    page.goto(f"{served[0]}/rules")  # a link someone sent, opened in a browser that is not signed in
+    page.get_by_text("Sign in to see this page.").wait_for()
+    sign_in(page, "analyst", "analyst-demo")
+    page.get_by_role("heading", name="Rules").wait_for()
+    page.shot("direct-link")

@@ -23,7 +23,7 @@ from partnerdesk.workspace import Workspace
 from qualification.application import Application, BusinessArea
 from qualification.decision import Decision
 from qualification.rulebook import Rulebook
-from views.common import STATUS_ICONS, STATUS_WORDS, humanize
+from views.common import STATUS_ICONS, STATUS_WORDS, humanize, plain
 
 COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 HEALTH = ["healthy", "concerns", "unknown"]
@@ -229,7 +229,7 @@ def show_precheck(ws: Workspace, data: dict, as_of: dt.date) -> None:
             decisions[partner_type] = qualify(ws, {**PRECHECK_STAND_INS, **data, "partner_type": partner_type.value},
                                               as_of)
         except InputError as error:
-            st.warning(f"Fix the form to see the pre-check: {error}")
+            st.warning(f"Fix the form to see the pre-check: {plain(error)}")
             return
     titles = {t: {c.id: c.title for c in ws.rulebook.criteria(t)} for t in APPLICABLE}
     tabs = st.tabs([_tab_label(t, d, t is chosen) for t, d in decisions.items()])

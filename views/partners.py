@@ -8,7 +8,7 @@ from kernel.partner_types import partner_key
 from partnerdesk.accounts import Role
 from partnerdesk.lookups import customers_of, partners
 from storage.tables import PartnerRow
-from views.common import humanize, require, workspace
+from views.common import humanize, plain, require, workspace
 
 
 def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:
@@ -26,9 +26,9 @@ def by_type_and_tier(rows: list[PartnerRow]) -> None:
 
 
 def details(partner: PartnerRow, everyone: list[PartnerRow]) -> None:
-    st.subheader(f"{partner_key(partner.id)} {partner.name}")
+    st.subheader(f"{partner_key(partner.id)} {plain(partner.name)}")
     tier = f", tier {partner.tier}" if partner.tier else ""
-    st.markdown(f"{humanize(partner.partner_type)} in {partner.territory}{tier}; approved on "
+    st.markdown(f"{humanize(partner.partner_type)} in {partner.territory}{plain(tier)}; approved on "
                 f"{partner.approved_on} from application {partner.application_id}.")
     resellers = [p for p in everyone if p.parent_id == partner.id]
     if partner.partner_type == "distributor":

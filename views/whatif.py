@@ -12,7 +12,7 @@ from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.plan import Plan
 from settlement.quarterly import WhatIf
-from views.common import humanize, require, show_input_error, uploaded_file, workspace
+from views.common import humanize, plain, require, show_input_error, uploaded_file, workspace
 from views.plan_form import plan_fields, plan_of
 from views.settlement_periods import last_complete_quarter
 
@@ -81,7 +81,7 @@ def commission_by_tier_chart(table: pd.DataFrame) -> None:
 
 
 def show(result: WhatIf) -> None:
-    st.subheader(f"{result.period}: {result.whatif_plan} beside {result.current_plan}")
+    st.subheader(f"{result.period}: {plain(result.whatif_plan)} beside {plain(result.current_plan)}")
     totals(result)
     table = by_partner(result)
     chart, tiers = st.columns([3, 2])

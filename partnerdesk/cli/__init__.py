@@ -37,11 +37,50 @@ def _json_default(value):
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+OPTION_HELP = {
+    "as_of": "the day to work on, YYYY-MM-DD (default: today)",
+    "qualify.file": "the application, a JSON file (contract section 2)",
+    "apply.file": "the application, a JSON file (contract section 2)",
+    "review.id": "the application's id",
+    "review.approve": "approve (creates the partner)",
+    "review.reject": "reject (needs --reason)",
+    "review.request_info": "ask the applicant for more information (needs --reason)",
+    "review.reason": "why, in words kept in the audit trail",
+    "review.by": "the channel manager deciding",
+    "history.id": "the application's id",
+    "replay.id": "the application's id",
+    "rules check.dir": "the rules directory to check (default: the rules in force)",
+    "rules impact.dir": "the draft rules directory to compare with the rules in force",
+    "tier2 add.distributor": "the distributor's partner id (P-n)",
+    "tier2 add.name": "the tier-2 reseller's name",
+    "customers import.file": "a CSV file: customer_id,partner_id,associated_on",
+    "usage import.file": "a CSV file: line_id,customer_id,product,usage_date,amount[,commissionable]",
+    "payments import.file": "a CSV file: invoice_id,paid_on,amount",
+    "settle month.month": "the month to settle, YYYY-MM",
+    "settle quarter.quarter": "the quarter to settle, YYYY-Qn",
+    "plan": "a plan file (YAML, contract section 5) instead of the plan in force",
+    "whatif.quarter": "the quarter to compare, YYYY-Qn",
+    "invoices.status": "only invoices of this status",
+}
+"""Help of the options whose command does not word its own, by "command.option", else by option."""
+
+
+def _with_help(parser: argparse.ArgumentParser, path: str = "") -> None:
+    """Every argument gets a help text: its own, or OPTION_HELP's."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                _with_help(command, f"{path} {name}".strip())
+        elif action.help is None:
+            action.help = OPTION_HELP.get(f"{path}.{action.dest}") or OPTION_HELP.get(action.dest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partnerdesk", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for area in AREAS:
         area.register(commands)
+    _with_help(parser)
     return parser
 
 

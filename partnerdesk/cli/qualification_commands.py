@@ -24,7 +24,7 @@ def _application_id(text: str) -> int:
 
 def _qualify(args):
     data = applications.read_json_file(args.file)
-    return applications.qualify(Workspace.open(), data, _as_of(args))
+    return applications.qualify(Workspace.open_without_creating(), data, _as_of(args))
 
 
 def _apply(args):
@@ -64,7 +64,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _rules_impact(args):
-    return rules.impact(Workspace.open(), args.dir, _as_of(args), progress=_progress)
+    return rules.impact(Workspace.open_without_creating(), args.dir, _as_of(args), progress=_progress)
 
 
 def register(commands) -> None:

@@ -44,7 +44,7 @@ def _settle_quarter(args):
 
 
 def _whatif(args):
-    return whatif.what_if_file(Workspace.open(), args.quarter, args.plan)
+    return whatif.what_if_file(Workspace.open_without_creating(), args.quarter, args.plan)
 
 
 def _payments_import(args):
