@@ -130,11 +130,6 @@ def has_accounts(ws: Workspace) -> bool:
         return uow.accounts.count() > 0
 
 
-def list_accounts(ws: Workspace) -> list[AccountRecord]:
-    with ws.reading() as uow:
-        return uow.accounts.list()
-
-
 def account_trail(ws: Workspace, username: str) -> list[AccountEventRecord]:
     """What happened to an account, oldest first."""
     with ws.reading() as uow:

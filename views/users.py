@@ -7,8 +7,9 @@ each change is kept in the account's trail (shown below it) and ends the account
 import pandas as pd
 import streamlit as st
 
-from partnerdesk.accounts import Role, account_trail, add_user, change_role, list_accounts, reset_password, set_disabled
+from partnerdesk.accounts import Role, account_trail, add_user, change_role, reset_password, set_disabled
 from partnerdesk.errors import InputError
+from partnerdesk.lookups import accounts as list_accounts
 from views.common import flash, require, show_input_error, workspace
 
 ACTIONS = {"sign_in_failed": "failed sign-in", "sign_in_held": "sign-in refused (too many failures)",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from partnerdesk import accounts
+from partnerdesk import accounts, lookups
 from partnerdesk.accounts import Role, add_user
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
@@ -43,7 +43,7 @@ def _add(args):
 
 
 def _list(args):
-    return {"accounts": [{**_shown(a), "created_at": a.created_at} for a in accounts.list_accounts(Workspace.open())]}
+    return {"accounts": [{**_shown(a), "created_at": a.created_at} for a in lookups.accounts(Workspace.open())]}
 
 
 def _disable(args):
