@@ -56,8 +56,9 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def shown(markdown: str) -> str:
-    """Markdown as a person reads it: the backslash escapes of user text (`P\\-1`) removed."""
-    return _ESCAPED.sub(r"\1", markdown)
+    """Markdown as a person reads it: the backslash escapes of user text (`P\\-1`) and the invisible
+    word joiners that keep a URL or an e-mail address from becoming a link removed."""
+    return _ESCAPED.sub(r"\1", markdown).replace("\u2060", "")
 
 
 def texts(at: AppTest) -> str:

@@ -205,7 +205,9 @@ def test_a_hostile_company_name_shows_as_text_on_the_managers_review_page(chromi
     page.keyboard.type(f"{application_id}: Evil")
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Review this application").click()
-    page.get_by_role("heading", name=HOSTILE_NAME).wait_for()  # the name, character for character
+    heading = page.get_by_role("heading", name="Evil [approve here](http")
+    heading.wait_for()
+    assert heading.inner_text().replace("\u2060", "") == HOSTILE_NAME  # as typed (word joiners are invisible)
     page.shot("hostile-review")
     assert page.locator('a[href*="evil.example"]').count() == 0
     assert page.locator('img[src*="127.0.0.1:9"]').count() == 0

@@ -154,6 +154,8 @@ def readable(message: str) -> str:
     return _IDENTIFIER.sub(lambda m: m.group().replace("_", " "), message)
 
 
+WORD_JOINER = "\u2060"
+_NO_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?=@)")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:@&=^\"'])")
 
 
@@ -164,9 +166,11 @@ def plain(text: object) -> str:
     `[approve](http://evil.example)` would be a live link there, `![x](http://host/t.png)` a
     remote image, `:red[...]` colour. Every character Markdown gives a meaning to (and `:`
     and `@`, which start links, icons and e-mail links) is escaped, and line breaks become
-    spaces, so the text shows exactly as typed.
+    spaces, so the text shows exactly as typed. Streamlit's Markdown also turns a URL or an
+    e-mail address in plain text into a link (GFM autolinks, found after escapes are read), so
+    an invisible word joiner goes inside `http:`, `https:`, `www.` and before `@`.
     """
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    return _MARKDOWN.sub(r"\\\1", _NO_AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split())))
 
 
 def humanize(identifier: str) -> str:
