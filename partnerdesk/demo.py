@@ -15,7 +15,6 @@ from collections import Counter
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlmodel import Session
 from stdnum.sg import uen
 
 from kernel.periods import Month
@@ -23,7 +22,6 @@ from kernel.states import Action
 from partnerdesk import accounts, applications, imports, lookups, payments, review, settling, tier2
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from storage import settlement_records as records
 
 SEED = 2026
 FIRST_MONTH, LAST_MONTH = Month(year=2026, month=5), Month(year=2026, month=10)
@@ -253,8 +251,7 @@ def load_demo(ws: Workspace, as_of: dt.date) -> DemoSummary:
 
 
 def _summary(ws: Workspace, as_of: dt.date, customers: int, lines: int) -> DemoSummary:
-    with Session(ws.engine) as session:
-        partner_types = Counter(p.partner_type.value for p in records.partners(session).values())
+    partner_types = Counter(p.partner_type.value for p in lookups.partners(ws))
     states = Counter(row.state for row in applications.list_applications(ws))
     standing = Counter(i.status.value for i in payments.invoice_balances(ws, as_of).invoices)
     return DemoSummary(
