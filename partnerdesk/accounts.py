@@ -15,8 +15,7 @@ from zxcvbn import zxcvbn
 from kernel.directory import AccountRecord
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from storage.records import UsernameTaken
-from storage.uow import UnitOfWork
+from storage.uow import UnitOfWork, UsernameTaken
 
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,119}$")
