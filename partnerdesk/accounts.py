@@ -6,16 +6,17 @@ import datetime as dt
 import re
 from enum import StrEnum
 
-from dataclasses import dataclass
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 from zxcvbn import zxcvbn
 
-from kernel.directory import AccountRecord
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from storage.uow import UnitOfWork, UsernameTaken
+from storage import account_records
+from storage.db import transaction
+from storage.tables import UserRow
 
 _hasher = PasswordHasher()
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,119}$")
@@ -46,25 +47,8 @@ def password_problem(password: str, *personal: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _NewAccount:
-    """An account checked against the policy, not stored yet."""
-
-    username: str
-    password_hash: str
-    role: Role
-    display_name: str
-
-    def store(self, uow: UnitOfWork) -> AccountRecord:
-        try:
-            return uow.accounts.add(self.username, self.password_hash, self.role.value, self.display_name,
-                                    dt.datetime.now(dt.timezone.utc))
-        except UsernameTaken:
-            raise InputError(f"username: {self.username!r} is taken") from None
-
-
 def _new_account(username: str, password: str, role: Role | str, display_name: str,
-                 strength: bool = True) -> _NewAccount:
+                 strength: bool = True) -> UserRow:
     """A checked, not yet stored account: username, password policy (unless `strength` is off) and role."""
     username = username.strip().lower()
     if not _USERNAME.match(username):
@@ -76,46 +60,51 @@ def _new_account(username: str, password: str, role: Role | str, display_name: s
         role = Role(role)
     except ValueError:
         raise InputError(f"role: {str(role)[:40]!r} is not one of {', '.join(r.value for r in Role)}") from None
-    return _NewAccount(username=username, password_hash=_hasher.hash(password), role=role,
-                       display_name=display_name.strip() or username)
+    return UserRow(username=username, password_hash=_hasher.hash(password), role=role.value,
+                   display_name=display_name.strip() or username, created_at=dt.datetime.now(dt.timezone.utc))
 
 
 def add_user(ws: Workspace, username: str, password: str, role: Role | str,
-             display_name: str = "") -> AccountRecord:
+             display_name: str = "") -> UserRow:
     """Create an account; the username is unique and the password passes the policy."""
-    account = _new_account(username, password, role, display_name)
-    with ws.unit_of_work() as uow:
-        return account.store(uow)
+    return _insert(ws, _new_account(username, password, role, display_name))
 
 
-def add_demo_account(ws: Workspace, username: str, password: str, role: Role | str,
-                     display_name: str) -> AccountRecord:
+def add_demo_account(ws: Workspace, username: str, password: str, role: Role | str, display_name: str) -> UserRow:
     """An account of the demo, whose password the README publishes: the strength policy would be no help."""
-    account = _new_account(username, password, role, display_name, strength=False)
-    with ws.unit_of_work() as uow:
-        return account.store(uow)
+    return _insert(ws, _new_account(username, password, role, display_name, strength=False))
 
 
-def add_first_admin(ws: Workspace, username: str, password: str, display_name: str = "") -> AccountRecord:
+def _insert(ws: Workspace, row: UserRow) -> UserRow:
+    try:
+        with transaction(ws.engine) as session:
+            session.add(row)
+    except IntegrityError:
+        raise InputError(f"username: {row.username!r} is taken") from None
+    return row
+
+
+def add_first_admin(ws: Workspace, username: str, password: str, display_name: str = "") -> UserRow:
     """The administrator of a fresh database; refused once any account exists."""
-    account = _new_account(username, password, Role.admin, display_name)
-    with ws.unit_of_work() as uow:
-        uow.accounts.lock()
-        if uow.accounts.count():
+    row = _new_account(username, password, Role.admin, display_name)
+    with transaction(ws.engine) as session:
+        account_records.lock_accounts(session)
+        if account_records.count_accounts(session):
             raise InputError("username: this database has accounts already; an administrator adds new ones")
-        return account.store(uow)
+        session.add(row)
+    return row
 
 
 def has_accounts(ws: Workspace) -> bool:
     """Whether anyone can sign in yet (a fresh database has no account until the set-up)."""
-    with ws.reading() as uow:
-        return uow.accounts.count() > 0
+    with Session(ws.engine) as session:
+        return account_records.count_accounts(session) > 0
 
 
-def authenticate(ws: Workspace, username: str, password: str) -> AccountRecord | None:
+def authenticate(ws: Workspace, username: str, password: str) -> UserRow | None:
     """The account when the password matches, else None (no hint which part was wrong)."""
-    with ws.reading() as uow:
-        row = uow.accounts.named(username.strip().lower())
+    with Session(ws.engine) as session:
+        row = account_records.find_account(session, username.strip().lower())
     if row is None:
         _hasher.hash(password)  # same work as a real check, so timing does not reveal accounts
         return None

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -29,9 +29,6 @@ from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, 
 
 class UsernameTaken(ValueError):
     """Another account has this username already."""
-
-
-_FIRST_ACCOUNT_LOCK_KEY = 74_171_002  # PostgreSQL advisory lock while the first account is made
 
 
 def _insert_ignoring_duplicates(session: Session, table, **values) -> None:
@@ -285,14 +282,3 @@ class Accounts:
 
     def list(self) -> list[AccountRecord]:
         return [_account(row) for row in self._session.exec(select(UserRow).order_by(UserRow.role, UserRow.username))]
-
-    def count(self) -> int:
-        return self._session.exec(select(func.count()).select_from(UserRow)).one()
-
-    def lock(self) -> None:
-        """Hold the accounts' transaction lock, so two set-ups of a fresh database cannot both find it empty.
-
-        SQLite's write transactions are serialised already; PostgreSQL takes an advisory lock.
-        """
-        if self._session.get_bind().dialect.name == "postgresql":
-            self._session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_ACCOUNT_LOCK_KEY})

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from storage import settlement_records
 from storage.db import transaction
-from storage.records import Accounts, Applications, Partners, Territories, UsernameTaken  # services catch UsernameTaken
+from storage.records import Accounts, Applications, Partners, Territories
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
