@@ -11,7 +11,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from qualification.rulebook import QUALIFICATION_FILES, Rulebook, read_sources, rulebook_from_sources

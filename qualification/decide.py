@@ -135,6 +135,7 @@ def measure_alike(one: Rulebook, other: Rulebook) -> bool:
 
 def _decision(partner_type: PartnerType, situation: Circumstances, rulebook: Rulebook,
               facts: dict[str, int | str], firings: Firings, territory: str) -> Decision:
+    """The decision as one partner type, from the firings of the one engine run."""
     own = evaluate(rulebook, partner_type, facts, territory, firings)
     failed = [r.id for r in own if r.status is Status.failed]
     others = [t for t in APPLICABLE if t is not partner_type]
