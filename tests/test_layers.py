@@ -23,10 +23,8 @@ DOMAIN = ("kernel", "qualification", "settlement")
 ABOVE_THE_DOMAIN = {"partnerdesk", "storage", "views", "streamlit", "app"}
 PRODUCT = ("kernel", "qualification", "settlement", "partnerdesk", "views")
 
-STILL_SPEAKING_SQL = {  # services whose SQL has yet to move into repositories (settlement's side of issue 10)
-    "partnerdesk/settling.py", "partnerdesk/payments.py", "partnerdesk/whatif.py", "partnerdesk/imports.py",
-    "partnerdesk/tier2.py", "partnerdesk/lookups.py",
-    "partnerdesk/accounts.py",  # accounts: moving into their repository with the account work of issue 13
+STILL_SPEAKING_SQL = {  # accounts move into their repository with the account work of issue 13
+    "partnerdesk/accounts.py",
 }
 
 
