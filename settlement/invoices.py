@@ -52,9 +52,14 @@ def invoice_id(month: Month, bill_to: str) -> str:
     return f"INV-{month.key}-{bill_to}"
 
 
+def line_discount(gross: Decimal, rate: Decimal) -> Decimal:
+    """A line's discount: its rounded gross times the rate, rounded half up to the cent."""
+    return to_cents(gross * rate)
+
+
 def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> InvoiceLine:
     gross = cents_of(micros)
-    discount = to_cents(gross * rate)
+    discount = line_discount(gross, rate)
     return InvoiceLine(customer_id=customer_id, product=product, gross=gross, discount=discount,
                        net=gross - discount)
 

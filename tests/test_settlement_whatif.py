@@ -34,7 +34,8 @@ def draft(ws, **changes) -> Plan:
 
 def test_each_partner_and_the_total_under_both_plans(channel):
     plan = draft(channel.ws, version="2026.2", non_commissionable_products=[], agency__commission_rate="0.15",
-                 direct_reseller__tiers__gold__commission=[{"from": 0, "rate": "0.02"}, {"from": 50000, "rate": "0.05"}])
+                 direct_reseller__tiers__gold__commission=[{"from": 0, "rate": "0.02"}, {"from": 50000, "rate": "0.05"}],
+                 direct_reseller__tiers__gold__discount_rate="0.10")
     result = what_if(channel.ws, "2026-Q3", plan).model_dump(mode="json")
     assert (result["period"], result["current_plan"], result["whatif_plan"]) == ("2026-Q3", "2026.1", "2026.2")
     assert result["partners"] == [
@@ -42,13 +43,24 @@ def test_each_partner_and_the_total_under_both_plans(channel):
         # what-if 600 + (400 + 200) = 1200.00 x 0.15: 90.00 + 90.00 = 180.00
         {"partner_id": channel.agency, "partner_type": "agency", "tier": None,
          "current": {"commissionable": "1000.00", "rate": "0.10", "commission": "100.00"},
-         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00"},
+         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00",
+         # the vendor invoices an agency's customers directly: no discount, the cost is the commission
+         "discount": {"current": "0.00", "whatif": "0.00", "difference": "0.00"},
+         "cost": {"current": "100.00", "whatif": "180.00", "difference": "80.00"}},
         # gold reseller: 60000.00 x 0.02 = 1200.00 now; reaches the 50000 band of the what-if: x 0.05 = 3000.00
         {"partner_id": channel.gold, "partner_type": "direct_reseller", "tier": "gold",
          "current": {"commissionable": "60000.00", "rate": "0.02", "commission": "1200.00"},
-         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00"},
+         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00",
+         # its September invoice line 60000.00 x 0.08 = 4800.00 now, x 0.10 = 6000.00 what-if
+         "discount": {"current": "4800.00", "whatif": "6000.00", "difference": "1200.00"},
+         # cost = commission + discount: 1200.00 + 4800.00 = 6000.00; 3000.00 + 6000.00 = 9000.00
+         "cost": {"current": "6000.00", "whatif": "9000.00", "difference": "3000.00"}},
     ]
-    assert result["totals"] == {"current": "1300.00", "whatif": "3180.00", "difference": "1880.00"}
+    assert result["totals"] == {
+        "current": "1300.00", "whatif": "3180.00", "difference": "1880.00",
+        "discount": {"current": "4800.00", "whatif": "6000.00", "difference": "1200.00"},
+        # 100.00 + 6000.00 = 6100.00; 180.00 + 9000.00 = 9180.00
+        "cost": {"current": "6100.00", "whatif": "9180.00", "difference": "3080.00"}}
     assert closed_periods(channel.ws) == []
 
 

@@ -1,0 +1,26 @@
+"""Tables of the finance pages: money as numbers formatted as money, partners by id and name."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import streamlit as st
+
+from partnerdesk.lookups import partners
+from views.common import workspace
+
+
+def money(label: str | None = None) -> st.column_config.NumberColumn:
+    """A money column: a number (so it sorts as one) shown with two decimals and thousands separators."""
+    return st.column_config.NumberColumn(label, format="accounting")
+
+
+def partner_names() -> dict[str, str]:
+    """'P-3' -> the partner's name, to show beside its id."""
+    return {p.key: p.name for p in partners(workspace())}
+
+
+def amount(value: Decimal | None) -> float | None:
+    """A Decimal from a service as the number a table column holds (display only: figures are
+    computed by the services, exactly)."""
+    return None if value is None else float(value)
