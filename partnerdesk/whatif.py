@@ -32,7 +32,7 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     with ws.reading() as uow:
         partners = records.partners(uow.session)
         sums = records.commissionable_sums(uow.session, quarter.months)
-        lines = billed_lines(partners, (records.billed_month_sums(uow.session, m) for m in quarter.months))
+        lines = billed_lines(partners, ((m.key, records.billed_month_sums(uow.session, m)) for m in quarter.months))
     try:
         costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines),
                           earned=earnings(quarter, p, partners,

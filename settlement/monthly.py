@@ -61,7 +61,7 @@ def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums
     """Invoices for every partner billed for usage in `sums`, commissions for every agency in
     `agency_micros` (its customers' commissionable micro-units of the month under the plan)."""
     invoices = [
-        build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to]),
+        build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to], month.key),
                       plan.payment_terms_days, lines)
         for bill_to, lines in billed_sums(partners, sums).items()
     ]

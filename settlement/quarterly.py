@@ -25,7 +25,8 @@ class QuarterSettlement(BaseModel):
 def settle_quarter(quarter: Quarter, plan: Plan, partners: Mapping[str, Partner],
                    performance: Mapping[str, int]) -> QuarterSettlement:
     """`performance`: each vendor-billed partner's commissionable micro-units in the quarter."""
-    commissions = [quarterly_commission(plan, partners[partner_id], micros)
+    last_month = quarter.months[-1].key
+    commissions = [quarterly_commission(plan, partners[partner_id], micros, last_month)
                    for partner_id, micros in sorted(performance.items(), key=lambda i: partner_order(i[0]))]
     return QuarterSettlement(period=quarter.key, commissions=commissions)
 

@@ -79,27 +79,30 @@ class WhatIf(BaseModel):
     totals: Totals
 
 
-BilledLines = dict[str, list[list[Decimal]]]
-"""Vendor-billed partner -> for each month, the gross of each line of its vendor invoice."""
+BilledLines = dict[str, dict[str, list[Decimal]]]
+"""Vendor-billed partner -> month -> the gross of each line of its vendor invoice of the month."""
 
 
-def billed_lines(partners: Mapping[str, Partner], months: Iterable[Iterable[OwnerSum]]) -> BilledLines:
+def billed_lines(partners: Mapping[str, Partner], months: Iterable[tuple[str, Iterable[OwnerSum]]]) -> BilledLines:
     """The lines of the vendor's invoices of each month (a distributor's include its tier-2
     resellers' customers), kept as their rounded gross so each plan only applies its rates."""
     lines: BilledLines = {}
-    for sums in months:
+    for month, sums in months:
         for bill_to, by_line in billed_sums(partners, sums).items():
             if partners[bill_to].partner_type in VENDOR_BILLED:
-                lines.setdefault(bill_to, []).append([cents_of(micros) for micros in by_line.values()])
+                lines.setdefault(bill_to, {})[month] = [cents_of(micros) for micros in by_line.values()]
     return lines
 
 
 def discounts(plan: Plan, partners: Mapping[str, Partner], lines: BilledLines) -> dict[str, Decimal]:
-    """Each vendor-billed partner's invoice discounts of the quarter under the plan."""
+    """Each vendor-billed partner's invoice discounts of the quarter under the plan, each month
+    at the rate of the tier in force in it."""
     given = {}
     for partner_id, months in lines.items():
-        rate = discount_rate(plan, partners[partner_id])
-        given[partner_id] = sum((line_discount(gross, rate) for month in months for gross in month), ZERO)
+        given[partner_id] = ZERO
+        for month, grosses in months.items():
+            rate = discount_rate(plan, partners[partner_id], month)
+            given[partner_id] += sum((line_discount(gross, rate) for gross in grosses), ZERO)
     return given
 
 
@@ -128,13 +131,13 @@ class PlanCost(BaseModel):
 
 def compare(quarter: Quarter, partners: Mapping[str, Partner], current: PlanCost, whatif: PlanCost) -> WhatIf:
     """Each partner's commission, discount and cost under both plans, and the totals."""
-    rows = []
+    rows, last_month = [], quarter.months[-1].key
     for partner_id in sorted({*current.earned, *whatif.earned, *current.discounts, *whatif.discounts},
                              key=partner_order):
         now, then = current.earned.get(partner_id, Earned()), whatif.earned.get(partner_id, Earned())
         given_now, given_then = current.discounts.get(partner_id, ZERO), whatif.discounts.get(partner_id, ZERO)
         partner = partners[partner_id]
-        tier = tier_of(current.plan, partner)[0] if partner.partner_type in VENDOR_BILLED else None
+        tier = tier_of(current.plan, partner, last_month)[0] if partner.partner_type in VENDOR_BILLED else None
         rows.append(WhatIfRow(
             partner_id=partner_id, partner_type=partner.partner_type.value, tier=tier, current=now, whatif=then,
             difference=then.commission - now.commission, discount=Compared.of(given_now, given_then),

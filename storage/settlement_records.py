@@ -42,6 +42,7 @@ from storage.settlement_tables import (
     UsageSumRow,
 )
 from storage.settlement_tables import UsageLine as UsageLineRow
+from storage.partner_terms import tier_changes
 from storage.tables import PartnerRow
 
 lines = UsageLineRow.__table__
@@ -54,15 +55,17 @@ NO_PARTNER = 0
 
 # --- partners -----------------------------------------------------------------------------
 
-def _partner(row: PartnerRow) -> Partner:
+def _partner(row: PartnerRow, tier_changes: tuple[tuple[str, str], ...]) -> Partner:
     return Partner(partner_id=partner_key(row.id), partner_type=row.partner_type, tier=row.tier,
                    own_discount=Decimal(row.discount_rate) if row.discount_rate else None,
-                   parent_id=partner_key(row.parent_id) if row.parent_id else None)
+                   parent_id=partner_key(row.parent_id) if row.parent_id else None, tier_changes=tier_changes)
 
 
 def partners(session: Session) -> dict[str, Partner]:
-    """Every partner as settlement sees it, by its 'P-n' id."""
-    return {partner_key(row.id): _partner(row) for row in session.execute(select(PartnerRow)).scalars()}
+    """Every partner as settlement sees it (with its tier changes), by its 'P-n' id."""
+    changes = tier_changes(session)
+    return {partner_key(row.id): _partner(row, changes.get(row.id, ()))
+            for row in session.execute(select(PartnerRow)).scalars()}
 
 
 def partner_ids(session: Session) -> set[int]:

@@ -16,6 +16,8 @@ from sqlmodel import Session
 
 from storage import settlement_records
 from storage.db import transaction
+from storage.exposure import Exposure
+from storage.partner_terms import PartnerTerms
 from storage.records import Accounts, Applications, Partners, Territories
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
 from storage.tables import ApplicationRow, PartnerRow, UserRow
@@ -30,6 +32,8 @@ class UnitOfWork:
         self.partners = Partners(session)
         self.territories = Territories(session)
         self.accounts = Accounts(session)
+        self.partner_terms = PartnerTerms(session)
+        self.exposure = Exposure(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""
