@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
-from decimal import Decimal
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -12,9 +12,8 @@ from app_driver import errors, open_page, press, shown, sign_in, sign_in_as, tex
 from conftest import Cli
 from factories import AS_OF, SG_UENS, application
 from partnerdesk.applications import submit
-from partnerdesk.payments import invoice_balances
-from partnerdesk.settings import PROJECT_ROOT, Settings
-from partnerdesk.workspace import Workspace
+from partnerdesk.settling import settle_month
+from partnerdesk.settings import PROJECT_ROOT
 from settlement_world import Channel
 
 pytest_plugins = ("app_fixtures",)
@@ -57,10 +56,6 @@ def test_a_draft_directory_with_problems_is_named_not_crashed(app_url, tmp_path)
 
 def analyst(demo_url, page: str):
     return open_page(sign_in_as(demo_url, "analyst", "analyst-demo"), page)
-
-
-def workspace_of(url: str) -> Workspace:
-    return Workspace.open(Settings(database_url=url))
 
 
 @pytest.fixture
@@ -302,8 +297,8 @@ def test_settling_a_month_closes_it_and_lists_its_invoices_with_their_lines(demo
     assert "Settled: the stored invoices." in texts(at)
     invoices, lines = at.dataframe[0].value, at.dataframe[1].value
     chosen = at.selectbox(key="invoices.chosen").value
-    first = invoices[invoices["invoice_id"] == chosen].iloc[0]
-    assert sum(Decimal(n) for n in lines["net"]) == Decimal(first["total"])
+    first = invoices[invoices["invoice"] == chosen].iloc[0]
+    assert sum(lines["net"]) == first["total"]
     assert [b.label for b in at.get("download_button")] == ["Invoices as CSV", "These lines as CSV"]
 
 
@@ -321,16 +316,67 @@ def test_commission_statements_of_a_settled_quarter(demo_url):
     at.radio(key="settlement.section").set_value("Commissions").run()
     at.selectbox(key="commissions.quarter").set_value("2026-Q2").run()
     statements = at.dataframe[1].value
-    assert set(statements.columns) >= {"partner_id", "tier", "commissionable", "rate", "commission"}
+    assert set(statements.columns) >= {"partner", "name", "tier", "commissionable", "rate", "commission"}
     assert len(statements) > 0
 
 
-def test_overdue_invoices_are_counted_and_listed(demo_url):
-    at = analyst(demo_url, "settlement")
-    at.radio(key="settlement.section").set_value("Payments").run()
+@pytest.fixture
+def owing_channel(app_workspace, tmp_path) -> Channel:
+    """A registered reseller whose July is settled (30000.00 - 3 % = 29100.00, due 08-31) with
+    August (15000.00) and September (8000.00) not invoiced yet; a distributor with 1000.00 of
+    August usage."""
+    channel = Channel(app_workspace, tmp_path)
+    channel.reseller, channel.distributor = channel.partner("direct_reseller"), channel.partner("distributor")
+    channel.customers([["R-1", channel.reseller, "2026-01-01"], ["D-1", channel.distributor, "2026-01-01"]])
+    channel.usage([["L1", "R-1", "ecs", "2026-07-10", "30000"], ["L2", "R-1", "ecs", "2026-08-10", "15000"],
+                   ["L3", "R-1", "ecs", "2026-09-05", "8000"], ["L4", "D-1", "ecs", "2026-08-20", "1000"]])
+    settle_month(app_workspace, "2026-07")
+    return channel
+
+
+def settlement_section(app_url: str, section: str):
+    at = open_page(sign_in(app_url, "analyst"), "settlement")
+    at.radio(key="settlement.section").set_value(section).run()
+    return at
+
+
+def rows_of(table, *columns) -> list[tuple]:
+    return [tuple(row) for row in table[list(columns)].itertuples(index=False)]
+
+
+def test_overdue_invoices_are_counted_listed_and_aged(app_url, owing_channel):
+    at = settlement_section(app_url, "Payments")
     at.radio(key="payments.status").set_value("overdue")
-    at.date_input(key="payments.as_of").set_value(AS_OF).run()
-    overdue = invoice_balances(workspace_of(demo_url), AS_OF, "overdue").invoices
-    assert overdue
-    assert at.metric[0].value == str(len(overdue))
-    assert at.dataframe[0].value["invoice_id"].tolist() == [i.invoice_id for i in overdue]
+    at.date_input(key="payments.as_of").set_value(dt.date(2026, 9, 10)).run()
+    # on 09-10 the July invoice (29100.00, due 08-31) is 10 days overdue, nothing paid
+    assert at.metric[0].value == "1"
+    listed = at.dataframe[0].value
+    assert rows_of(listed, "invoice", "billed to", "name", "total", "paid", "balance") == [
+        (f"INV-2026-07-{owing_channel.reseller}", owing_channel.reseller, "direct_reseller 1", 29100, 0, 29100)]
+    aged = at.dataframe[1].value
+    assert rows_of(aged, "partner", "1-30 days", "31-60 days", "overdue") == [
+        (owing_channel.reseller, 29100, 0, 29100), ("Total", 29100, 0, 29100)]
+
+
+def test_the_credit_section_shows_exposure_and_the_partners_over_their_limit(app_url, owing_channel):
+    at = settlement_section(app_url, "Credit")
+    at.date_input(key="credit.as_of").set_value(dt.date(2026, 9, 10)).run()
+    # reseller: unpaid 29100.00 + unbilled 15000.00 + 8000.00 = 52100.00 against 50000.00: 2100.00 over;
+    # distributor: 1000.00 unbilled against 400000.00
+    assert at.metric[0].value == "1"
+    over, every = at.dataframe[0].value, at.dataframe[1].value
+    assert rows_of(over, "partner", "name", "exposure", "available") == [
+        (owing_channel.reseller, "direct_reseller 1", 52100, -2100)]
+    assert rows_of(every, "partner", "credit limit", "unpaid", "unbilled", "exposure", "available", "over limit") == [
+        (owing_channel.reseller, 50000, 29100, 23000, 52100, -2100, True),
+        (owing_channel.distributor, 400000, 0, 1000, 1000, 399000, False)]
+
+
+def test_invoice_amounts_are_numbers_beside_the_partners_name(app_url, owing_channel):
+    at = settlement_section(app_url, "Invoices")
+    at.selectbox(key="invoices.month").set_value("2026-07").run()
+    invoices = at.dataframe[0].value
+    # 30000.00 gross, 3 % = 900.00 discount, 29100.00 to pay
+    assert rows_of(invoices, "issued by", "billed to", "name", "gross", "discount", "total") == [
+        ("Vendor", owing_channel.reseller, "direct_reseller 1", 30000, 900, 29100)]
+    assert not isinstance(invoices["gross"].iloc[0], str)

@@ -1,8 +1,9 @@
-"""Tables of the finance pages: money as numbers formatted as money, partners by id and name."""
+"""Tables of the finance pages: money as numbers formatted as money, partners by id and name.
+
+Money goes into a table as the service's Decimal: it reaches the page as an exact decimal number
+(it sorts as a number) and a CSV download writes it unchanged."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import streamlit as st
 
@@ -18,9 +19,3 @@ def money(label: str | None = None) -> st.column_config.NumberColumn:
 def partner_names() -> dict[str, str]:
     """'P-3' -> the partner's name, to show beside its id."""
     return {p.key: p.name for p in partners(workspace())}
-
-
-def amount(value: Decimal | None) -> float | None:
-    """A Decimal from a service as the number a table column holds (display only: figures are
-    computed by the services, exactly)."""
-    return None if value is None else float(value)

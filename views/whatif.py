@@ -17,7 +17,7 @@ from partnerdesk.workspace import Workspace, plan_from
 from settlement.plan import Plan
 from settlement.whatif import WhatIf
 from views.common import humanize, require, show_input_error, uploaded_file, workspace
-from views.finance_tables import amount, money, partner_names
+from views.finance_tables import money, partner_names
 from views.plan_form import plan_fields, plan_of
 from views.settlement_periods import last_complete_quarter
 
@@ -66,16 +66,21 @@ def by_partner(result: WhatIf) -> pd.DataFrame:
     names = partner_names()
     return pd.DataFrame([
         {"partner": r.partner_id, "name": names.get(r.partner_id, ""), "type": humanize(r.partner_type),
-         "tier": r.tier or "", "commissionable": amount(r.current.commissionable),
-         "discount now": amount(r.discount.current), "discount what-if": amount(r.discount.whatif),
-         "commission now": amount(r.current.commission), "commission what-if": amount(r.whatif.commission),
-         "cost now": amount(r.cost.current), "cost what-if": amount(r.cost.whatif),
-         "cost difference": amount(r.cost.difference)}
+         "tier": r.tier or "", "commissionable": r.current.commissionable,
+         "discount now": r.discount.current, "discount what-if": r.discount.whatif,
+         "commission now": r.current.commission, "commission what-if": r.whatif.commission,
+         "cost now": r.cost.current, "cost what-if": r.cost.whatif,
+         "cost difference": r.cost.difference}
         for r in result.partners])
 
 
+def plotted(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's money as floats, which is what a chart plots."""
+    return table.astype({c: float for c in AMOUNTS})
+
+
 def difference_chart(table: pd.DataFrame) -> None:
-    st.altair_chart(alt.Chart(table).mark_bar().encode(
+    st.altair_chart(alt.Chart(plotted(table)).mark_bar().encode(
         x=alt.X("name:N", sort="-y", title=None, axis=alt.Axis(labelLimit=160)),
         y=alt.Y("cost difference:Q", title="difference in cost (USD)"),
         color=alt.condition("datum['cost difference'] <= 0", alt.value("#2e7d32"), alt.value("#c62828")),
@@ -84,7 +89,7 @@ def difference_chart(table: pd.DataFrame) -> None:
 
 
 def cost_by_tier_chart(table: pd.DataFrame) -> None:
-    long = table.melt(id_vars=["type", "tier"], value_vars=["cost now", "cost what-if"], var_name="plan",
+    long = plotted(table).melt(id_vars=["type", "tier"], value_vars=["cost now", "cost what-if"], var_name="plan",
                       value_name="cost")
     long["type and tier"] = long["type"] + " " + long["tier"]
     st.altair_chart(alt.Chart(long).mark_bar().encode(
