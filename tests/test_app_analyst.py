@@ -322,14 +322,14 @@ def test_commission_statements_of_a_settled_quarter(demo_url):
 
 @pytest.fixture
 def owing_channel(app_workspace, tmp_path) -> Channel:
-    """A registered reseller whose July is settled (30000.00 - 3 % = 29100.00, due 08-31) with
-    August (15000.00) and September (8000.00) not invoiced yet; a distributor with 1000.00 of
+    """A registered reseller whose July is settled (360000.00 - 3 % = 349200.00, due 08-31) with
+    August (180000.00) and September (96000.00) not invoiced yet; a distributor with 1000.00 of
     August usage."""
     channel = Channel(app_workspace, tmp_path)
     channel.reseller, channel.distributor = channel.partner("direct_reseller"), channel.partner("distributor")
     channel.customers([["R-1", channel.reseller, "2026-01-01"], ["D-1", channel.distributor, "2026-01-01"]])
-    channel.usage([["L1", "R-1", "ecs", "2026-07-10", "30000"], ["L2", "R-1", "ecs", "2026-08-10", "15000"],
-                   ["L3", "R-1", "ecs", "2026-09-05", "8000"], ["L4", "D-1", "ecs", "2026-08-20", "1000"]])
+    channel.usage([["L1", "R-1", "ecs", "2026-07-10", "360000"], ["L2", "R-1", "ecs", "2026-08-10", "180000"],
+                   ["L3", "R-1", "ecs", "2026-09-05", "96000"], ["L4", "D-1", "ecs", "2026-08-20", "1000"]])
     settle_month(app_workspace, "2026-07")
     return channel
 
@@ -348,35 +348,35 @@ def test_overdue_invoices_are_counted_listed_and_aged(app_url, owing_channel):
     at = settlement_section(app_url, "Payments")
     at.radio(key="payments.status").set_value("overdue")
     at.date_input(key="payments.as_of").set_value(dt.date(2026, 9, 10)).run()
-    # on 09-10 the July invoice (29100.00, due 08-31) is 10 days overdue, nothing paid
+    # on 09-10 the July invoice (349200.00, due 08-31) is 10 days overdue, nothing paid
     assert at.metric[0].value == "1"
     listed = at.dataframe[0].value
     assert rows_of(listed, "invoice", "billed to", "name", "total", "paid", "balance") == [
-        (f"INV-2026-07-{owing_channel.reseller}", owing_channel.reseller, "direct_reseller 1", 29100, 0, 29100)]
+        (f"INV-2026-07-{owing_channel.reseller}", owing_channel.reseller, "direct_reseller 1", 349200, 0, 349200)]
     aged = at.dataframe[1].value
     assert rows_of(aged, "partner", "1-30 days", "31-60 days", "overdue") == [
-        (owing_channel.reseller, 29100, 0, 29100), ("Total", 29100, 0, 29100)]
+        (owing_channel.reseller, 349200, 0, 349200), ("Total", 349200, 0, 349200)]
 
 
 def test_the_credit_section_shows_exposure_and_the_partners_over_their_limit(app_url, owing_channel):
     at = settlement_section(app_url, "Credit")
     at.date_input(key="credit.as_of").set_value(dt.date(2026, 9, 10)).run()
-    # reseller: unpaid 29100.00 + unbilled 15000.00 + 8000.00 = 52100.00 against 50000.00: 2100.00 over;
-    # distributor: 1000.00 unbilled against 400000.00
+    # reseller: unpaid 349200.00 + unbilled 180000.00 + 96000.00 = 625200.00 against 600000.00: 25200.00
+    # over; distributor: 1000.00 unbilled against 1500000.00
     assert at.metric[0].value == "1"
     over, every = at.dataframe[0].value, at.dataframe[1].value
     assert rows_of(over, "partner", "name", "exposure", "available") == [
-        (owing_channel.reseller, "direct_reseller 1", 52100, -2100)]
+        (owing_channel.reseller, "direct_reseller 1", 625200, -25200)]
     assert rows_of(every, "partner", "credit limit", "unpaid", "unbilled", "exposure", "available", "over limit") == [
-        (owing_channel.reseller, 50000, 29100, 23000, 52100, -2100, True),
-        (owing_channel.distributor, 400000, 0, 1000, 1000, 399000, False)]
+        (owing_channel.reseller, 600000, 349200, 276000, 625200, -25200, True),
+        (owing_channel.distributor, 1500000, 0, 1000, 1000, 1499000, False)]
 
 
 def test_invoice_amounts_are_numbers_beside_the_partners_name(app_url, owing_channel):
     at = settlement_section(app_url, "Invoices")
     at.selectbox(key="invoices.month").set_value("2026-07").run()
     invoices = at.dataframe[0].value
-    # 30000.00 gross, 3 % = 900.00 discount, 29100.00 to pay
+    # 360000.00 gross, 3 % = 10800.00 discount, 349200.00 to pay
     assert rows_of(invoices, "issued by", "billed to", "name", "gross", "discount", "total") == [
-        ("Vendor", owing_channel.reseller, "direct_reseller 1", 30000, 900, 29100)]
+        ("Vendor", owing_channel.reseller, "direct_reseller 1", 360000, 10800, 349200)]
     assert not isinstance(invoices["gross"].iloc[0], str)

@@ -14,12 +14,12 @@ pytest_plugins = ("app_fixtures",)
 
 @pytest.fixture
 def grown(app_workspace, tmp_path) -> Channel:
-    """A registered reseller that sold 100000.00 in May and 60000.00 in June (both settled), and a
+    """A registered reseller that sold 400000.00 in May and 200000.00 in June (both settled), and a
     gold reseller that sold 1000.00 in June."""
     channel = Channel(app_workspace, tmp_path)
     channel.registered, channel.gold = channel.partner("direct_reseller"), channel.partner("direct_reseller", tier="gold")
     channel.customers([["R-1", channel.registered, "2026-01-01"], ["G-1", channel.gold, "2026-01-01"]])
-    channel.usage([["L1", "R-1", "ecs", "2026-05-10", "100000"], ["L2", "R-1", "ecs", "2026-06-10", "60000"],
+    channel.usage([["L1", "R-1", "ecs", "2026-05-10", "400000"], ["L2", "R-1", "ecs", "2026-06-10", "200000"],
                    ["L3", "G-1", "ecs", "2026-06-11", "1000"]])
     for month in ("2026-05", "2026-06"):
         settle_month(app_workspace, month)
@@ -35,9 +35,9 @@ def review_page(app_url: str):
 def test_the_proposals_show_their_trailing_performance(app_url, grown):
     at = review_page(app_url)
     table = at.dataframe[0].value
-    # 100000.00 + 60000.00 = 160000.00 reaches gold's 150000; 1000.00 only registered's 0
+    # 400000.00 + 200000.00 = 600000.00 reaches gold's 550000; 1000.00 only registered's 0
     assert [tuple(r) for r in table[["partner", "tier", "proposed", "trailing performance", "decision"]]
-            .itertuples(index=False)] == [(grown.registered, "registered", "gold", 160000, "to decide"),
+            .itertuples(index=False)] == [(grown.registered, "registered", "gold", 600000, "to decide"),
                                           (grown.gold, "gold", "registered", 1000, "to decide")]
 
 
@@ -47,7 +47,7 @@ def test_accepting_a_promotion_changes_the_tier_from_the_next_unsettled_month(ap
     assert f"{grown.registered} is gold from 2026-07 on." in texts(at)
     [change] = terms_history(grown.ws, grown.registered)
     assert (change.kind, change.value, change.in_force_from, change.actor, change.reason) == (
-        "tier", "gold", "2026-07", "maria", "tier review 2026-Q2: trailing performance 160,000.00 USD")
+        "tier", "gold", "2026-07", "maria", "tier review 2026-Q2: trailing performance 600,000.00 USD")
     assert at.dataframe[0].value["decision"].tolist() == ["keeps its tier", "to decide"]
 
 

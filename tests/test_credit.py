@@ -1,8 +1,8 @@
 """Credit control: exposure (unpaid invoices + unbilled usage) against the credit limit, and a
 manager's override of the limit, through the real CLI on SQLite and PostgreSQL.
 
-Shipped plan: registered direct resellers 3 % discount and a credit limit of 50000; the
-standard distributor tier 10 % and 400000. Invoices of a month are issued on the 1st of the
+Shipped plan: registered direct resellers 3 % discount and a credit limit of 600000; the
+standard distributor tier 10 % and 1500000. Invoices of a month are issued on the 1st of the
 next month and due 30 days later.
 """
 
@@ -26,12 +26,12 @@ def channel(cli, tmp_path) -> Channel:
 
 @pytest.fixture
 def reseller(channel) -> str:
-    """A registered reseller with July settled (invoice 30000.00 - 900.00 = 29100.00) and August
-    (15000.00) and September (8000.00) not yet invoiced."""
+    """A registered reseller with July settled (invoice 360000.00 - 10800.00 = 349200.00) and August
+    (180000.00) and September (96000.00) not yet invoiced."""
     reseller = channel.partner("direct_reseller")
     channel.customers([["R-1", reseller, "2026-01-01"]])
-    channel.usage([["L1", "R-1", "ecs", "2026-07-10", "30000"], ["L2", "R-1", "ecs", "2026-08-10", "15000"],
-                   ["L3", "R-1", "ecs", "2026-09-05", "8000"]])
+    channel.usage([["L1", "R-1", "ecs", "2026-07-10", "360000"], ["L2", "R-1", "ecs", "2026-08-10", "180000"],
+                   ["L3", "R-1", "ecs", "2026-09-05", "96000"]])
     settle_month(channel.ws, "2026-07")
     return reseller
 
@@ -43,23 +43,23 @@ def line_of(result, partner_id: str) -> dict:
 
 
 def test_exposure_crosses_the_limit_as_usage_grows_and_falls_back_when_paid(cli, channel, reseller):
-    # 2026-08-20: the July invoice (issued 08-01) is unpaid, 29100.00; August's 15000.00 is not
-    # invoiced yet (September's usage is after the date): exposure 44100.00, 5900.00 available
+    # 2026-08-20: the July invoice (issued 08-01) is unpaid, 349200.00; August's 180000.00 is not
+    # invoiced yet (September's usage is after the date): exposure 529200.00, 70800.00 available
     august = cli("credit", "--as-of", "2026-08-20")
     assert august.json["as_of"] == "2026-08-20"
     assert line_of(august, reseller) == {
-        "partner_id": reseller, "credit_limit": "50000.00", "unpaid": "29100.00", "unbilled": "15000.00",
-        "exposure": "44100.00", "available": "5900.00", "over_limit": False}
-    # 2026-09-10: September's 8000.00 adds to the unbilled: 23000.00; exposure 52100.00 > 50000.00
+        "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "349200.00", "unbilled": "180000.00",
+        "exposure": "529200.00", "available": "70800.00", "over_limit": False}
+    # 2026-09-10: September's 96000.00 adds to the unbilled: 276000.00; exposure 625200.00 > 600000.00
     assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller) == {
-        "partner_id": reseller, "credit_limit": "50000.00", "unpaid": "29100.00", "unbilled": "23000.00",
-        "exposure": "52100.00", "available": "-2100.00", "over_limit": True}
-    # a payment of 10000.00 on 09-08: unpaid 19100.00, exposure 42100.00, 7900.00 available again
+        "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "349200.00", "unbilled": "276000.00",
+        "exposure": "625200.00", "available": "-25200.00", "over_limit": True}
+    # a payment of 120000.00 on 09-08: unpaid 229200.00, exposure 505200.00, 94800.00 available again
     import_payments(channel.ws, channel.file("payments.csv", ["invoice_id", "paid_on", "amount"],
-                                             [[f"INV-2026-07-{reseller}", "2026-09-08", "10000"]]))
+                                             [[f"INV-2026-07-{reseller}", "2026-09-08", "120000"]]))
     assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller) == {
-        "partner_id": reseller, "credit_limit": "50000.00", "unpaid": "19100.00", "unbilled": "23000.00",
-        "exposure": "42100.00", "available": "7900.00", "over_limit": False}
+        "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "229200.00", "unbilled": "276000.00",
+        "exposure": "505200.00", "available": "94800.00", "over_limit": False}
 
 
 def test_a_distributors_exposure_includes_its_tier2_resellers_customers(cli, channel):
@@ -70,26 +70,26 @@ def test_a_distributors_exposure_includes_its_tier2_resellers_customers(cli, cha
     channel.usage([["L1", "D-1", "ecs", "2026-10-03", "1000.004"], ["L2", "T-1", "rds", "2026-10-04", "250.50"],
                    ["L3", "A-1", "ecs", "2026-10-05", "999"]])
     report = cli("credit", "--as-of", "2026-10-31")
-    # 1000.004 + 250.50 = 1250.504 -> 1250.50 unbilled; the standard tier's limit 400000.00;
+    # 1000.004 + 250.50 = 1250.504 -> 1250.50 unbilled; the standard tier's limit 1500000.00;
     # agencies and tier-2 resellers have no credit line (the vendor does not invoice them)
     assert [p["partner_id"] for p in report.json["partners"]] == [distributor]
     assert line_of(report, distributor) == {
-        "partner_id": distributor, "credit_limit": "400000.00", "unpaid": "0.00", "unbilled": "1250.50",
-        "exposure": "1250.50", "available": "398749.50", "over_limit": False}
+        "partner_id": distributor, "credit_limit": "1500000.00", "unpaid": "0.00", "unbilled": "1250.50",
+        "exposure": "1250.50", "available": "1498749.50", "over_limit": False}
 
 
 def test_a_managers_override_sets_the_limit_and_is_kept_with_its_reason(cli, channel, reseller):
-    changed = cli("credit", "set", reseller, "--limit", "60000", "--reason", "bank guarantee of 60000 received",
+    changed = cli("credit", "set", reseller, "--limit", "700000", "--reason", "bank guarantee of 700000 received",
                   "--by", "Morgan", "--as-of", "2026-09-10")
     assert changed.code == 0, changed.stderr
-    # exposure 52100.00 (as above) against 60000.00: 7900.00 available
-    assert changed.json == {"partner_id": reseller, "credit_limit": "60000.00", "unpaid": "29100.00",
-                            "unbilled": "23000.00", "exposure": "52100.00", "available": "7900.00",
+    # exposure 625200.00 (as above) against 700000.00: 74800.00 available
+    assert changed.json == {"partner_id": reseller, "credit_limit": "700000.00", "unpaid": "349200.00",
+                            "unbilled": "276000.00", "exposure": "625200.00", "available": "74800.00",
                             "over_limit": False}
-    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["credit_limit"] == "60000.00"
+    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["credit_limit"] == "700000.00"
     [entry] = terms_history(channel.ws, reseller)
     assert (entry.kind, entry.value, entry.reason, entry.actor) == (
-        "credit_limit", "60000.00", "bank guarantee of 60000 received", "Morgan")
+        "credit_limit", "700000.00", "bank guarantee of 700000 received", "Morgan")
 
 
 REFUSED = [
@@ -107,7 +107,7 @@ def test_an_override_without_a_reason_or_with_a_bad_limit_is_refused_and_writes_
         refused = cli("credit", "set", reseller, *args)
         assert (refused.code, refused.stdout) == (2, ""), args
         assert refused.stderr.startswith(f"partnerdesk: {message}"), refused.stderr
-    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["credit_limit"] == "50000.00"
+    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["credit_limit"] == "600000.00"
     assert terms_history(channel.ws, reseller) == []
 
 

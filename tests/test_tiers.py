@@ -1,7 +1,7 @@
 """Tier review and a manager's tier change, through the real CLI on SQLite and PostgreSQL.
 
 Shipped plan: registered direct resellers 3 % discount, 1 % commission, earned from 0; gold 8 %
-discount, 2 % commission (4 % from 100 000), earned from a trailing 150 000.
+discount, 2 % commission (4 % from 100 000), earned from a trailing 550 000.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ def channel(cli, tmp_path) -> Channel:
 
 @pytest.fixture
 def grown(channel, cli):
-    """A registered reseller with May (100000.00) and June (60000.00) settled and 2026-Q2 too, and a
+    """A registered reseller with May (400000.00) and June (200000.00) settled and 2026-Q2 too, and a
     gold reseller that sold little (1000.00 in June)."""
     registered, gold = channel.partner("direct_reseller"), channel.partner("direct_reseller", tier="gold")
     channel.customers([["R-1", registered, "2026-01-01"], ["G-1", gold, "2026-01-01"]])
-    channel.usage([["L1", "R-1", "ecs", "2026-05-10", "100000"], ["L2", "R-1", "ecs", "2026-06-10", "60000"],
+    channel.usage([["L1", "R-1", "ecs", "2026-05-10", "400000"], ["L2", "R-1", "ecs", "2026-06-10", "200000"],
                    ["L3", "G-1", "ecs", "2026-06-11", "1000"], ["L4", "R-1", "ecs", "2026-07-10", "10000"]])
     for period in ("month", "2026-05"), ("month", "2026-06"), ("quarter", "2026-Q2"):
         assert cli("settle", *period).code == 0
@@ -44,10 +44,10 @@ def test_a_promotion_by_trailing_performance_leaves_earlier_invoices_and_commiss
     registered, gold = grown
     review = cli("tiers", "review", "--quarter", "2026-Q2")
     assert review.code == 0, review.stderr
-    # trailing four quarters (2025-07 to 2026-06): 100000.00 + 60000.00 = 160000.00 >= 150000: gold;
+    # trailing four quarters (2025-07 to 2026-06): 400000.00 + 200000.00 = 600000.00 >= 550000: gold;
     # the gold reseller's 1000.00 reaches only registered's 0
     assert review.json == [
-        {"partner_id": registered, "tier": "registered", "proposed": "gold", "trailing_performance": "160000.00"},
+        {"partner_id": registered, "tier": "registered", "proposed": "gold", "trailing_performance": "600000.00"},
         {"partner_id": gold, "tier": "gold", "proposed": "registered", "trailing_performance": "1000.00"},
     ]
     changed = cli("tiers", "set", registered, "--tier", "gold", "--reason", "tier review 2026-Q2", "--by", "Morgan")
@@ -57,12 +57,14 @@ def test_a_promotion_by_trailing_performance_leaves_earlier_invoices_and_commiss
                             "in_force_from": "2026-07"}
     # July at gold: 10000.00 x 0.08 = 800.00 discount, 9200.00 to pay
     assert invoice_of(cli, "2026-07", registered) == {"gross": "10000.00", "discount": "800.00", "total": "9200.00"}
-    # the settled months keep registered's 3 %: 100000.00 - 3000.00 and 60000.00 - 1800.00
-    assert invoice_of(cli, "2026-05", registered) == {"gross": "100000.00", "discount": "3000.00", "total": "97000.00"}
-    assert invoice_of(cli, "2026-06", registered) == {"gross": "60000.00", "discount": "1800.00", "total": "58200.00"}
-    # and the settled quarter its registered commission: 160000.00 x 0.01 = 1600.00
+    # the settled months keep registered's 3 %: 400000.00 - 12000.00 and 200000.00 - 6000.00
+    assert invoice_of(cli, "2026-05", registered) == {"gross": "400000.00", "discount": "12000.00",
+                                                      "total": "388000.00"}
+    assert invoice_of(cli, "2026-06", registered) == {"gross": "200000.00", "discount": "6000.00",
+                                                      "total": "194000.00"}
+    # and the settled quarter its registered commission: 600000.00 x 0.01 = 6000.00
     [commission] = [c for c in cli("settle", "quarter", "2026-Q2").json["commissions"] if c["partner_id"] == registered]
-    assert (commission["tier"], commission["commission"]) == ("registered", "1600.00")
+    assert (commission["tier"], commission["commission"]) == ("registered", "6000.00")
     assert cli("tiers", "review", "--quarter", "2026-Q2").json[0]["tier"] == "gold"
 
 
