@@ -49,7 +49,8 @@ class PartnerTerms:
         """Per partner ('P-n') with an override: its latest credit limit."""
         statement = (select(TermChangeRow.partner_id, TermChangeRow.value)
                      .where(TermChangeRow.kind == TermKind.credit_limit.value).order_by(TermChangeRow.id))
-        return {partner_key(partner_id): from_cent_count(int(cents)) for partner_id, cents in self._session.exec(statement)}
+        return {partner_key(partner_id): from_cent_count(int(cents))
+                for partner_id, cents in self._session.exec(statement)}
 
     def declined(self, quarter: str) -> dict[str, str]:
         """Per partner ('P-n'): the tier whose proposal for the quarter a manager declined."""

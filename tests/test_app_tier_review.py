@@ -17,7 +17,8 @@ def grown(app_workspace, tmp_path) -> Channel:
     """A registered reseller that sold 400000.00 in May and 200000.00 in June (both settled), and a
     gold reseller that sold 1000.00 in June."""
     channel = Channel(app_workspace, tmp_path)
-    channel.registered, channel.gold = channel.partner("direct_reseller"), channel.partner("direct_reseller", tier="gold")
+    channel.registered = channel.partner("direct_reseller")
+    channel.gold = channel.partner("direct_reseller", tier="gold")
     channel.customers([["R-1", channel.registered, "2026-01-01"], ["G-1", channel.gold, "2026-01-01"]])
     channel.usage([["L1", "R-1", "ecs", "2026-05-10", "400000"], ["L2", "R-1", "ecs", "2026-06-10", "200000"],
                    ["L3", "G-1", "ecs", "2026-06-11", "1000"]])

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kernel.money import as_cent_count, cents_of
 
 from partnerdesk.errors import InputError
 from partnerdesk.settling import closed_periods
 from partnerdesk.whatif import what_if, what_if_file
+from settlement.invoices import line_discount
 from settlement.plan import Plan
+from settlement.whatif import discount_cents, line_cents
 from settlement_world import Channel
 
 
@@ -76,3 +82,12 @@ def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
     path.write_text('version: "x"\npayment_terms_days: 30\nagency:\n  commission_rate: "1.5"\n')
     with pytest.raises(InputError, match=r"draft.yaml:4: agency.commission_rate: Input should be less than or equal to 1"):
         what_if_file(channel.ws, "2026-Q3", path)
+
+
+@settings(max_examples=400, deadline=None)
+@given(micros=st.integers(min_value=-10**15, max_value=10**15),
+       rate=st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False))
+def test_the_what_ifs_integer_discounts_round_as_invoice_lines_do(micros, rate):
+    gross = cents_of(micros)
+    assert line_cents(micros) == as_cent_count(gross)
+    assert discount_cents([line_cents(micros)], rate) == as_cent_count(line_discount(gross, rate))

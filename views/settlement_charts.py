@@ -40,6 +40,7 @@ def commission_by_partner_and_tier(quarter: str) -> None:
          "type and tier": f"{humanize(c.partner_type.value)} {c.tier or ''}".strip(), "commission": float(c.commission)}
         for c in earned])
     st.altair_chart(alt.Chart(table).mark_bar().encode(
-        x=alt.X("commission:Q", title="USD"), y=alt.Y("partner:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("commission:Q", title="USD"),
+        y=alt.Y("partner:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("type and tier:N", title=None), tooltip=["partner", "type and tier", "commission"],
     ).properties(height=28 * len(table)))

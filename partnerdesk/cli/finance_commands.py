@@ -14,7 +14,8 @@ def _as_of(args) -> dt.date:
 
 def _credit(args):
     if args.credit_command == "set":
-        return credit.set_credit_limit(Workspace.open(), args.partner_id, args.limit, args.reason, args.by, _as_of(args))
+        return credit.set_credit_limit(Workspace.open(), args.partner_id, args.limit, args.reason, args.by,
+                                       _as_of(args))
     return credit.credit_report(Workspace.open(), _as_of(args))
 
 

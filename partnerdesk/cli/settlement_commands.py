@@ -108,7 +108,8 @@ def register(commands) -> None:
     invoices.add_argument("--status", choices=["open", "paid", "overdue"])
     invoices.add_argument("--as-of", type=iso_date)
     invoices.add_argument("--aging", action="store_true",
-                          help="the vendor's overdue balances per partner by days past due (1-30, 31-60, 61-90, over 90)")
+                          help="the vendor's overdue balances per partner by days past due "
+                               "(1-30, 31-60, 61-90, over 90)")
     invoices.set_defaults(handler=_invoices)
 
     load = commands.add_parser("demo", help="load a realistic demo data set into an empty database")
