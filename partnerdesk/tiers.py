@@ -24,7 +24,6 @@ from settlement.quarterly import commission_base
 from settlement.terms import TermKind
 from settlement.tier_review import TierReview, propose, trailing_months
 from storage import settlement_records as records
-from storage.partner_terms import first_usage_month
 from storage.uow import UnitOfWork
 
 
@@ -56,7 +55,7 @@ def first_unsettled_month(uow: UnitOfWork) -> str:
     settled = [s.period for s in records.settlements(uow.session) if s.kind == "month"]
     if settled:
         return Month.parse(max(settled)).next.key
-    return first_usage_month(uow.session) or Month.of(dt.date.today()).key
+    return uow.partner_terms.first_usage_month() or Month.of(dt.date.today()).key
 
 
 def _tier_of_plan(ws: Workspace, partner: Partner, tier: str | None) -> str:

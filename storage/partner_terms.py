@@ -59,13 +59,12 @@ class PartnerTerms:
                             TermChangeRow.in_force_from == quarter).order_by(TermChangeRow.id))
         return {partner_key(partner_id): tier for partner_id, tier in self._session.exec(statement)}
 
+    def first_usage_month(self) -> str | None:
+        """The earliest month with stored usage ('YYYY-MM'): where a tier change starts when no
+        month is settled yet."""
+        return self._session.exec(select(func.min(UsageSumRow.month))).one()
+
     def history(self, partner_id: int) -> list[TermChange]:
         """Every change of the partner's terms, oldest first."""
         statement = select(TermChangeRow).where(TermChangeRow.partner_id == partner_id).order_by(TermChangeRow.id)
         return [_change(row) for row in self._session.exec(statement)]
-
-
-def first_usage_month(session: Session) -> str | None:
-    """The earliest month with stored usage ('YYYY-MM'): where a tier change starts when no
-    month is settled yet."""
-    return session.exec(select(func.min(UsageSumRow.month))).one()
