@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import RULES_DIR
+from partnerdesk.payments import import_payments
 from partnerdesk.settings import Settings
+from partnerdesk.settling import settle_month
 from partnerdesk.workspace import Workspace
 from settlement_world import Channel
 
@@ -20,7 +22,7 @@ def channel(cli, tmp_path) -> Channel:
 
 
 @pytest.fixture
-def owed(channel, cli):
+def owed(channel):
     """July to October settled; a partial payment of July and a full one of September's 900.00."""
     reseller, distributor = channel.partner("direct_reseller"), channel.partner("distributor")
     tier2 = channel.tier2(distributor)
@@ -33,11 +35,10 @@ def owed(channel, cli):
                    ["L5", "D-1", "ecs", "2026-09-10", "1000"],    # 900.00, due 10-31, paid
                    ["L6", "T-1", "rds", "2026-10-10", "2000"]])   # vendor to D 1800.00; D to T 1900.00; due 12-01
     for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
-        assert cli("settle", "month", month).code == 0
-    payments = channel.file("payments.csv", ["invoice_id", "paid_on", "amount"],
-                            [[f"INV-2026-07-{reseller}", "2026-09-15", "700"],
-                             [f"INV-2026-09-{distributor}", "2026-10-20", "900"]])
-    assert cli("payments", "import", payments).code == 0
+        settle_month(channel.ws, month)
+    import_payments(channel.ws, channel.file("payments.csv", ["invoice_id", "paid_on", "amount"],
+                                             [[f"INV-2026-07-{reseller}", "2026-09-15", "700"],
+                                              [f"INV-2026-09-{distributor}", "2026-10-20", "900"]]))
     return reseller, distributor
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import RULES_DIR
 from partnerdesk.settings import Settings
+from partnerdesk.settling import settle_month, settle_quarter
 from partnerdesk.term_changes import terms_history
 from partnerdesk.workspace import Workspace
 from settlement_world import Channel
@@ -21,15 +22,16 @@ def channel(cli, tmp_path) -> Channel:
 
 
 @pytest.fixture
-def grown(channel, cli):
+def grown(channel):
     """A registered reseller with May (400000.00) and June (200000.00) settled and 2026-Q2 too, and a
     gold reseller that sold little (1000.00 in June)."""
     registered, gold = channel.partner("direct_reseller"), channel.partner("direct_reseller", tier="gold")
     channel.customers([["R-1", registered, "2026-01-01"], ["G-1", gold, "2026-01-01"]])
     channel.usage([["L1", "R-1", "ecs", "2026-05-10", "400000"], ["L2", "R-1", "ecs", "2026-06-10", "200000"],
                    ["L3", "G-1", "ecs", "2026-06-11", "1000"], ["L4", "R-1", "ecs", "2026-07-10", "10000"]])
-    for period in ("month", "2026-05"), ("month", "2026-06"), ("quarter", "2026-Q2"):
-        assert cli("settle", *period).code == 0
+    settle_month(channel.ws, "2026-05")
+    settle_month(channel.ws, "2026-06")
+    settle_quarter(channel.ws, "2026-Q2")
     return registered, gold
 
 
