@@ -13,16 +13,16 @@ import datetime as dt
 from pydantic import BaseModel
 
 from kernel.money import ZERO, as_cent_count, cents_of, decimal_from_text, from_cent_count, parse_amount
-from kernel.partner_types import VENDOR_BILLED, parse_partner_key
+from kernel.partner_types import VENDOR_BILLED, PartnerType, parse_partner_key
 from kernel.periods import Month
 from partnerdesk.errors import InputError
+from partnerdesk.settling import partners as billing_partners
 from partnerdesk.term_changes import required, vendor_billed
 from partnerdesk.workspace import Workspace
 from settlement.credit import CreditLine, credit_limit, credit_line
 from settlement.monthly import partner_order
-from settlement.partners import TermsMissing
+from settlement.partners import Partner, TermsMissing
 from settlement.terms import TermKind
-from storage import settlement_records as records
 from storage.uow import UnitOfWork
 
 
@@ -37,11 +37,25 @@ class CreditReport(BaseModel):
         return sorted(over, key=lambda line: line.available)
 
 
+def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date) -> dict[str, int]:
+    """Micro-units per vendor-billed partner not on an invoice issued by `as_of`: the usage of the
+    months whose invoices were not issued by then, and the late lines of those that were which no
+    settlement has put on an invoice yet."""
+    invoiced = [p.period for p in uow.periods.list() if p.kind == "month" and Month.parse(p.period).end <= as_of]
+    unbilled = uow.exposure.unbilled_micros(as_of, invoiced)
+    for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced):
+        partner = partners[owner]
+        bill_to = partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else owner
+        if partners[bill_to].partner_type in VENDOR_BILLED:
+            unbilled[bill_to] = unbilled.get(bill_to, 0) + micros
+    return unbilled
+
+
 def _lines(ws: Workspace, uow: UnitOfWork, as_of: dt.date, only: str | None = None) -> list[CreditLine]:
     plan, month = ws.plan(), Month.of(as_of).key
-    partners = records.partners(uow.session)
+    partners = billing_partners(uow)
     overrides = uow.partner_terms.credit_limits()
-    unpaid, unbilled = uow.exposure.unpaid_cents(as_of), uow.exposure.unbilled_micros(as_of)
+    unpaid, unbilled = uow.exposure.unpaid_cents(as_of), _unbilled(uow, partners, as_of)
     wanted = sorted((p for p in partners.values() if p.partner_type in VENDOR_BILLED and only in (None, p.partner_id)),
                     key=lambda p: partner_order(p.partner_id))
     try:
@@ -61,7 +75,7 @@ def credit_report(ws: Workspace, as_of: dt.date) -> CreditReport:
 def partner_credit(ws: Workspace, partner_id: str, as_of: dt.date) -> CreditLine:
     """One direct reseller's or distributor's credit line ('P-n')."""
     with ws.reading() as uow:
-        partner = vendor_billed(records.partners(uow.session), partner_id)
+        partner = vendor_billed(billing_partners(uow), partner_id)
         return _lines(ws, uow, as_of, partner.partner_id)[0]
 
 
@@ -83,7 +97,7 @@ def set_credit_limit(ws: Workspace, partner_id: str, limit: str, reason: str | N
     reason, by = required(reason, "--reason", "a reason for the credit limit"), required(by, "--by", "who sets it")
     cents = _limit(limit)
     with ws.unit_of_work() as uow:
-        partner = vendor_billed(records.partners(uow.session), partner_id)
+        partner = vendor_billed(billing_partners(uow), partner_id)
         uow.partner_terms.add(parse_partner_key(partner.partner_id), TermKind.credit_limit, cents, reason, by,
                               at or dt.datetime.now(dt.timezone.utc))
         return _lines(ws, uow, as_of, partner.partner_id)[0]

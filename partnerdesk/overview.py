@@ -10,13 +10,12 @@ from pydantic import BaseModel
 from kernel.money import ZERO, Money
 from kernel.partner_types import PartnerType
 from partnerdesk.errors import InputError
-from partnerdesk.settling import parse_month, parse_quarter, preview_month
+from partnerdesk.settling import parse_month, parse_quarter, preview_month, partners as billing_partners
 from partnerdesk.workspace import Workspace
 from settlement.invoices import VENDOR
 from settlement.partners import TermsMissing
 from settlement.quarterly import commission_base
 from settlement.whatif import earnings
-from storage import settlement_records as records
 
 
 class ChannelRevenue(BaseModel):
@@ -55,8 +54,8 @@ def commission_by_partner(ws: Workspace, quarter: str) -> list[PartnerCommission
     (agencies' three months added up); partners that earned nothing are left out."""
     quarter, plan = parse_quarter(quarter), ws.plan()
     with ws.reading() as uow:
-        partners = records.partners(uow.session)
-        sums = records.commissionable_sums(uow.session, quarter.months)
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(quarter.months)
     try:
         earned = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))
     except TermsMissing as error:

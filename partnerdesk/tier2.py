@@ -11,12 +11,9 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from kernel.partner_types import PartnerType
-from kernel.partner_types import parse_partner_key, partner_key
+from kernel.partner_types import parse_partner_key
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from storage import settlement_records as records
-from storage.db import transaction
-from storage.tables import PartnerRow
 
 
 def _rate(text: str | Decimal | None) -> Decimal | None:
@@ -38,18 +35,15 @@ def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Dec
     if not name:
         raise InputError("--name: the tier-2 reseller's name is required")
     at = at or dt.datetime.now(dt.timezone.utc)
-    with transaction(ws.engine) as session:
+    with ws.unit_of_work() as uow:
         parent_id = parse_partner_key(distributor_id or "")
-        parent = records.partner_row(session, parent_id) if parent_id is not None else None
+        parent = uow.partners.get(parent_id) if parent_id is not None else None
         if parent is None:
             raise InputError(f"--distributor: {distributor_id!r} is not a known partner")
-        if parent.partner_type != PartnerType.distributor.value:
-            raise InputError(f"--distributor: {partner_key(parent.id)} is not a distributor ({parent.partner_type})")
-        if records.tier2_named(session, parent.id, name) is not None:
-            raise InputError(f"--name: {partner_key(parent.id)} already has a tier-2 reseller named {name!r}")
-        row = PartnerRow(partner_type=PartnerType.tier2_reseller.value, name=name, territory=parent.territory,
-                         discount_rate=str(rate) if rate is not None else None, parent_id=parent.id,
-                         approved_on=at.date(), created_at=at)
-        session.add(row)
-        session.flush()
-        return partner_key(row.id)
+        if parent.partner_type is not PartnerType.distributor:
+            raise InputError(f"--distributor: {parent.key} is not a distributor ({parent.partner_type.value})")
+        if uow.partners.tier2_named(parent.id, name) is not None:
+            raise InputError(f"--name: {parent.key} already has a tier-2 reseller named {name!r}")
+        added = uow.partners.add(PartnerType.tier2_reseller, name, parent.territory, at.date(), at,
+                                 discount_rate=str(rate) if rate is not None else None, parent_id=parent.id)
+        return added.key

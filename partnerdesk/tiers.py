@@ -16,14 +16,13 @@ from pydantic import BaseModel
 from kernel.partner_types import parse_partner_key
 from kernel.periods import Month
 from partnerdesk.errors import InputError
-from partnerdesk.settling import parse_quarter
+from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.term_changes import required, vendor_billed
 from partnerdesk.workspace import Workspace
 from settlement.partners import Partner
 from settlement.quarterly import commission_base
 from settlement.terms import TermKind
 from settlement.tier_review import TierReview, propose, trailing_months
-from storage import settlement_records as records
 from storage.uow import UnitOfWork
 
 
@@ -38,8 +37,8 @@ def tier_review(ws: Workspace, quarter: str) -> TierReview:
     """`partnerdesk tiers review --quarter Q`."""
     quarter, plan = parse_quarter(quarter), ws.plan()
     with ws.reading() as uow:
-        partners = records.partners(uow.session)
-        sums = records.commissionable_sums(uow.session, trailing_months(quarter))
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(trailing_months(quarter))
     return propose(plan, partners, commission_base(sums, partners, plan.non_commissionable_products).quarterly)
 
 
@@ -52,7 +51,7 @@ def declined(ws: Workspace, quarter: str) -> dict[str, str]:
 def first_unsettled_month(uow: UnitOfWork) -> str:
     """The month after the latest settled month; with none settled, the first month with usage
     (or this month when there is none yet)."""
-    settled = [s.period for s in records.settlements(uow.session) if s.kind == "month"]
+    settled = [s.period for s in uow.periods.list() if s.kind == "month"]
     if settled:
         return Month.parse(max(settled)).next.key
     return uow.partner_terms.first_usage_month() or Month.of(dt.date.today()).key
@@ -71,7 +70,7 @@ def set_tier(ws: Workspace, partner_id: str, tier: str | None, reason: str | Non
     """`partnerdesk tiers set PARTNER_ID --tier T --reason TEXT --by NAME`."""
     reason, by = required(reason, "--reason", "a reason for the tier change"), required(by, "--by", "who changes it")
     with ws.unit_of_work() as uow:
-        partner = vendor_billed(records.partners(uow.session), partner_id)
+        partner = vendor_billed(billing_partners(uow), partner_id)
         tier = _tier_of_plan(ws, partner, tier)
         previous = partner.tier_in() or ws.plan().tiered_terms(partner.partner_type).default_tier
         in_force_from = first_unsettled_month(uow)
@@ -86,7 +85,7 @@ def decline_proposal(ws: Workspace, partner_id: str, quarter: str, proposed: str
     reason, by = required(reason, "--reason", "a reason for declining"), required(by, "--by", "who declines it")
     quarter = parse_quarter(quarter).key
     with ws.unit_of_work() as uow:
-        partner = vendor_billed(records.partners(uow.session), partner_id)
+        partner = vendor_billed(billing_partners(uow), partner_id)
         _tier_of_plan(ws, partner, proposed)
         uow.partner_terms.add(parse_partner_key(partner.partner_id), TermKind.tier_declined, proposed, reason, by,
                               at or dt.datetime.now(dt.timezone.utc), in_force_from=quarter)

@@ -13,13 +13,12 @@ from pathlib import Path
 
 from kernel.periods import Quarter
 from partnerdesk.errors import InputError
-from partnerdesk.settling import parse_quarter
+from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.partners import TermsMissing
 from settlement.plan import Plan
 from settlement.quarterly import commission_base
 from settlement.whatif import PlanCost, WhatIf, billed_lines, compare, discounts, earnings
-from storage import settlement_records as records
 
 
 def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | None = None) -> WhatIf:
@@ -30,9 +29,9 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     partners' commissionable sums per month and product, and the invoice lines' sums."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with ws.reading() as uow:
-        partners = records.partners(uow.session)
-        sums = records.commissionable_sums(uow.session, quarter.months)
-        lines = billed_lines(partners, ((m.key, records.billed_month_sums(uow.session, m)) for m in quarter.months))
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(quarter.months)
+        lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
         costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines),
                           earned=earnings(quarter, p, partners,

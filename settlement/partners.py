@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.partner_types import PartnerType
+from kernel.directory import PartnerRecord
+from kernel.partner_types import PartnerType, partner_key
 from settlement.plan import Plan, Tier
 
 
@@ -34,6 +36,16 @@ class Partner(BaseModel):
             if month is None or first_month <= month:
                 tier = changed_to
         return tier
+
+
+def billing_partners(records: list[PartnerRecord],
+                     tier_changes: Mapping[int, tuple[tuple[str, str], ...]]) -> dict[str, Partner]:
+    """Every partner as settlement sees it, with its managers' tier changes, by its 'P-n' id."""
+    return {record.key: Partner(
+        partner_id=record.key, partner_type=record.partner_type, tier=record.tier,
+        own_discount=Decimal(record.discount_rate) if record.discount_rate else None,
+        parent_id=partner_key(record.parent_id) if record.parent_id else None,
+        tier_changes=tier_changes.get(record.id, ())) for record in records}
 
 
 def tier_of(plan: Plan, partner: Partner, month: str | None = None) -> tuple[str, Tier]:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kernel.partner_types import PartnerType
 from kernel.periods import Quarter
-from settlement.commissions import QuarterlyCommission, quarterly_commission
+from settlement.commissions import QuarterlyCommission, commission_order, quarterly_commission
 from settlement.monthly import partner_order
 from settlement.partners import Partner
 from settlement.plan import Plan
@@ -23,12 +23,14 @@ class QuarterSettlement(BaseModel):
 
 
 def settle_quarter(quarter: Quarter, plan: Plan, partners: Mapping[str, Partner],
-                   performance: Mapping[str, int]) -> QuarterSettlement:
-    """`performance`: each vendor-billed partner's commissionable micro-units in the quarter."""
+                   performance: Mapping[str, int], adjustments: Iterable[QuarterlyCommission] = ()) -> QuarterSettlement:
+    """`performance`: each vendor-billed partner's commissionable micro-units in the quarter;
+    `adjustments`: differences paid for settled quarters (settlement/adjustments.py). The tier
+    is the one in force in the quarter's last month."""
     last_month = quarter.months[-1].key
     commissions = [quarterly_commission(plan, partners[partner_id], micros, last_month)
-                   for partner_id, micros in sorted(performance.items(), key=lambda i: partner_order(i[0]))]
-    return QuarterSettlement(period=quarter.key, commissions=commissions)
+                   for partner_id, micros in performance.items()]
+    return QuarterSettlement(period=quarter.key, commissions=sorted([*commissions, *adjustments], key=commission_order))
 
 
 class CommissionBase(BaseModel):

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
-from storage.settlement_tables import InvoiceRow, PaymentRow, Settlement, UsageSumRow
+from storage.settlement_tables import InvoiceRow, PaymentRow, UsageSumRow
 from storage.tables import PartnerRow
 
 
@@ -30,12 +30,9 @@ class Exposure:
                      .group_by(InvoiceRow.bill_to_id))
         return {partner_key(partner_id): int(cents) for partner_id, cents in self._session.execute(statement)}
 
-    def unbilled_micros(self, as_of: dt.date) -> dict[str, int]:
+    def unbilled_micros(self, as_of: dt.date, invoiced: list[str]) -> dict[str, int]:
         """Per vendor-billed partner ('P-n'): the usage of its customers (a distributor's with its
-        tier-2 resellers') in the months up to `as_of`'s whose invoice was not issued by `as_of`
-        (the month is not settled, or its invoices are dated after `as_of`)."""
-        invoiced = [m for (m,) in self._session.execute(select(Settlement.period).where(Settlement.kind == "month"))
-                    if Month.parse(m).end <= as_of]
+        tier-2 resellers') in the months up to `as_of`'s other than the `invoiced` ones."""
         bill_to = case((PartnerRow.partner_type == PartnerType.tier2_reseller.value, PartnerRow.parent_id),
                        else_=PartnerRow.id)
         statement = (select(bill_to, func.sum(UsageSumRow.amount_micros))

@@ -23,16 +23,6 @@ def _change(row: TermChangeRow) -> TermChange:
                       in_force_from=row.in_force_from, reason=row.reason, actor=row.actor, at=row.at)
 
 
-def tier_changes(session: Session) -> dict[int, tuple[tuple[str, str], ...]]:
-    """Per partner row id: its tier changes, oldest first, as (first month in force, tier)."""
-    statement = (select(TermChangeRow.partner_id, TermChangeRow.in_force_from, TermChangeRow.value)
-                 .where(TermChangeRow.kind == TermKind.tier.value).order_by(TermChangeRow.id))
-    changes: dict[int, list[tuple[str, str]]] = {}
-    for partner_id, first_month, tier in session.exec(statement):
-        changes.setdefault(partner_id, []).append((first_month, tier))
-    return {partner_id: tuple(found) for partner_id, found in changes.items()}
-
-
 class PartnerTerms:
     """Managers' changes of partners' tiers and credit limits, kept as an append-only trail."""
 
@@ -44,6 +34,15 @@ class PartnerTerms:
         self._session.add(TermChangeRow(partner_id=partner_id, kind=kind.value, value=value,
                                         in_force_from=in_force_from, reason=reason, actor=actor, at=at))
         self._session.flush()
+
+    def tier_changes(self) -> dict[int, tuple[tuple[str, str], ...]]:
+        """Per partner row id: its tier changes, oldest first, as (first month in force, tier)."""
+        statement = (select(TermChangeRow.partner_id, TermChangeRow.in_force_from, TermChangeRow.value)
+                     .where(TermChangeRow.kind == TermKind.tier.value).order_by(TermChangeRow.id))
+        changes: dict[int, list[tuple[str, str]]] = {}
+        for partner_id, first_month, tier in self._session.exec(statement):
+            changes.setdefault(partner_id, []).append((first_month, tier))
+        return {partner_id: tuple(found) for partner_id, found in changes.items()}
 
     def credit_limits(self) -> dict[str, Decimal]:
         """Per partner ('P-n') with an override: its latest credit limit."""

@@ -1,7 +1,7 @@
 """Table of a partner's commercial terms as managers change them: tier changes, declined tier
 proposals and credit-limit overrides.
 
-Append-only (migration 0007 adds the triggers): a partner's tier in force in a month and its
+Append-only (migration 0008 adds the triggers): a partner's tier in force in a month and its
 credit limit are read from the latest entries, so the rows are both the history and the audit
 trail of who changed what, when and why.
 """

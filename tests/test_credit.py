@@ -54,12 +54,16 @@ def test_exposure_crosses_the_limit_as_usage_grows_and_falls_back_when_paid(cli,
     assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller) == {
         "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "349200.00", "unbilled": "276000.00",
         "exposure": "625200.00", "available": "-25200.00", "over_limit": True}
-    # a payment of 120000.00 on 09-08: unpaid 229200.00, exposure 505200.00, 94800.00 available again
+    # a late July line of 5000.00 (July is settled) is not invoiced yet either: unbilled 281000.00
+    channel.usage([["L9", "R-1", "ecs", "2026-07-30", "5000"]], name="late.csv")
+    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["unbilled"] == "281000.00"
+    # a payment of 120000.00 on 09-08: unpaid 229200.00, exposure 229200.00 + 281000.00 = 510200.00,
+    # 89800.00 available again
     import_payments(channel.ws, channel.file("payments.csv", ["invoice_id", "paid_on", "amount"],
                                              [[f"INV-2026-07-{reseller}", "2026-09-08", "120000"]]))
     assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller) == {
-        "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "229200.00", "unbilled": "276000.00",
-        "exposure": "505200.00", "available": "94800.00", "over_limit": False}
+        "partner_id": reseller, "credit_limit": "600000.00", "unpaid": "229200.00", "unbilled": "281000.00",
+        "exposure": "510200.00", "available": "89800.00", "over_limit": False}
 
 
 def test_a_distributors_exposure_includes_its_tier2_resellers_customers(cli, channel):

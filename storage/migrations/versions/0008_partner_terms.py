@@ -4,8 +4,8 @@ One append-only table (the same triggers as the audit trail): a partner's tier i
 month and its credit limit are read from the latest entries, so the rows are also the audit
 trail of who changed what, when and why.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -16,8 +16,8 @@ import sqlmodel
 from storage.append_only import protect
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
