@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict
 from kernel.partner_types import PartnerType
 from kernel.periods import Quarter
 from settlement.commissions import QuarterlyCommission, commission_order, quarterly_commission
-from settlement.monthly import partner_order
 from settlement.partners import Partner
 from settlement.plan import Plan
 
