@@ -15,6 +15,8 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from storage.db import transaction
+from storage.exposure import Exposure
+from storage.partner_terms import PartnerTerms
 from storage.records import Accounts, Applications, Partners, Territories
 from storage.settlement_invoices import Invoices
 from storage.settlement_periods import Periods
@@ -36,6 +38,8 @@ class UnitOfWork:
         self.usage = Usage(session)
         self.periods = Periods(session)
         self.invoices = Invoices(session)
+        self.partner_terms = PartnerTerms(session)
+        self.exposure = Exposure(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""
