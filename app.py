@@ -19,6 +19,7 @@ MY_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", i
 QUEUE = st.Page("views/queue.py", title="Review queue", icon=":material/inbox:")
 REVIEW = st.Page("views/review.py", title="Review an application", icon=":material/fact_check:")
 PARTNERS = st.Page("views/partners.py", title="Partners", icon=":material/groups:")
+TIER_REVIEW = st.Page("views/tier_review.py", title="Tier review", icon=":material/military_tech:")
 SETTLEMENT = st.Page("views/settlement.py", title="Settlement", icon=":material/receipt_long:")
 WHATIF = st.Page("views/whatif.py", title="What-if", icon=":material/tune:")
 RULES = st.Page("views/rules.py", title="Rules", icon=":material/gavel:")
@@ -29,7 +30,7 @@ SIGNED_OUT = "signed_out"  # set by the sign-out button: the next run opens the 
 
 SECTIONS = {
     "Applying": [APPLY, MY_APPLICATIONS],
-    "Reviewing": [QUEUE, REVIEW, PARTNERS],
+    "Reviewing": [QUEUE, REVIEW, PARTNERS, TIER_REVIEW],
     "Analysis": [SETTLEMENT, WHATIF, RULES],
     "Administration": [USERS],
     "Account": [MY_ACCOUNT],

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kernel.money import DecimalText
@@ -16,6 +17,7 @@ from qualification.rulefiles import RulesError, load_file
 PLAN_FILE = "plan.yaml"
 
 Rate = Annotated[DecimalText, Field(ge=0, le=1)]
+Amount = Annotated[DecimalText, Field(ge=0)]
 
 
 class _Terms(BaseModel):
@@ -32,6 +34,11 @@ class Band(_Terms):
 class Tier(_Terms):
     discount_rate: Rate
     commission: list[Band] = Field(min_length=1)
+    credit_limit: Amount | None = None
+    """The most a partner of the tier may owe (unpaid invoices and unbilled usage); none: no limit."""
+    review_from: Amount | None = None
+    """The trailing four quarters' commissionable performance that earns the tier in a tier review;
+    a tier without it is given by a manager only (the default tier is earned by everyone)."""
 
     @field_validator("commission")
     @classmethod
@@ -89,9 +96,18 @@ class Plan(_Terms):
 
     @property
     def fingerprint(self) -> str:
-        """Identifies the terms (comments and layout aside) that a settled period was settled with."""
-        terms = self.model_dump_json(by_alias=True).encode()
+        """Identifies the terms (comments and layout aside) that a settled period was settled with.
+
+        Credit limits and review thresholds settle nothing, so changing them changes no fingerprint."""
+        not_settling = {"tiers": {"__all__": {"credit_limit", "review_from"}}}
+        terms = self.model_dump_json(by_alias=True, exclude={"direct_reseller": not_settling,
+                                                             "distributor": not_settling}).encode()
         return hashlib.sha256(terms).hexdigest()[:16]
+
+    def as_yaml(self) -> str:
+        """The plan as a plan file (the schema of rules/plan.yaml) that `--plan FILE` reads back."""
+        return yaml.safe_dump(self.model_dump(mode="json", by_alias=True, exclude_none=True),
+                              sort_keys=False, allow_unicode=True)
 
 
 def load_plan(path: Path) -> tuple[Plan | None, list[RulesError]]:

@@ -16,6 +16,8 @@ from sqlmodel import Session
 
 from storage.db import transaction
 from storage.account_records import Accounts
+from storage.exposure import Exposure
+from storage.partner_terms import PartnerTerms
 from storage.records import Applications, Partners, Territories
 from storage.settlement_invoices import Invoices
 from storage.settlement_periods import Periods
@@ -37,6 +39,8 @@ class UnitOfWork:
         self.usage = Usage(session)
         self.periods = Periods(session)
         self.invoices = Invoices(session)
+        self.partner_terms = PartnerTerms(session)
+        self.exposure = Exposure(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""
