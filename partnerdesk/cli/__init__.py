@@ -61,6 +61,7 @@ OPTION_HELP = {
     "plan": "a plan file (YAML, contract section 5) instead of the plan in force",
     "whatif.quarter": "the quarter to compare, YYYY-Qn",
     "invoices.status": "only invoices of this status",
+    "partner_id": "the partner's id (P-n)",
 }
 """Help of the options whose command does not word its own, by "command.option", else by option."""
 
