@@ -169,7 +169,7 @@ def test_commissioning_marketplace_and_naming_the_plan_show_in_the_result(app_ur
     press(at, "Compare with the plan in force")
     # the agency's August marketplace 200.00 earns 0.10: 20.00 more
     assert cost_metrics(at)[2] == "20.00 USD"
-    assert at.subheader[0].value == "2026-Q3: all products beside 2026.1"
+    assert shown(at.subheader[0].value) == "2026-Q3: all products beside 2026.1"
 
 
 def captured_downloads(monkeypatch) -> dict[str, bytes]:
