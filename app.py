@@ -35,6 +35,7 @@ ROLE_SECTIONS = {
     Role.applicant: ["Applying"],
     Role.manager: ["Reviewing"],
     Role.analyst: ["Analysis"],
+    Role.partner: ["Applying"],
     Role.admin: list(SECTIONS),
 }
 

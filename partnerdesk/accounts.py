@@ -29,6 +29,7 @@ class Role(StrEnum):
     manager = "manager"
     analyst = "analyst"
     admin = "admin"
+    partner = "partner"
 
 
 def password_problem(password: str, *personal: str) -> str | None:
@@ -64,9 +65,19 @@ def _new_account(username: str, password: str, role: Role | str, display_name: s
                    display_name=display_name.strip() or username, created_at=dt.datetime.now(dt.timezone.utc))
 
 
+def new_account(username: str, password: str, role: Role | str, display_name: str = "",
+                strength: bool = True) -> UserRow:
+    """A checked account not stored yet, for a service that stores it in its own unit of work
+    (a partner's account is stored with its binding to the partner)."""
+    return _new_account(username, password, role, display_name, strength)
+
+
 def add_user(ws: Workspace, username: str, password: str, role: Role | str,
              display_name: str = "") -> UserRow:
-    """Create an account; the username is unique and the password passes the policy."""
+    """Create an account; the username is unique and the password passes the policy. A partner's
+    account is made with its partner (partnerdesk.partner_accounts)."""
+    if role == Role.partner:
+        raise InputError("--partner: an account of role partner names its partner")
     return _insert(ws, _new_account(username, password, role, display_name))
 
 

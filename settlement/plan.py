@@ -71,6 +71,7 @@ class Plan(_Terms):
     version: str = Field(min_length=1)
     currency: Literal["USD"] = "USD"
     payment_terms_days: int = Field(ge=0, le=365)
+    lead_valid_days: int = Field(default=30, ge=1, le=3650)
     non_commissionable_products: list[str] = []
     agency: AgencyTerms
     direct_reseller: TieredTerms
@@ -88,8 +89,9 @@ class Plan(_Terms):
 
     @property
     def fingerprint(self) -> str:
-        """Identifies the terms (comments and layout aside) that a settled period was settled with."""
-        terms = self.model_dump_json(by_alias=True).encode()
+        """Identifies the terms (comments and layout aside) that a settled period was settled with;
+        how long a customer lead stays valid is no settlement term."""
+        terms = self.model_dump_json(by_alias=True, exclude={"lead_valid_days"}).encode()
         return hashlib.sha256(terms).hexdigest()[:16]
 
 

@@ -15,9 +15,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from storage import settlement_records
+from storage.association_requests import AssociationRequests
+from storage.customer_associations import CustomerAssociations
 from storage.db import transaction
+from storage.partner_accounts import PartnerAccounts
+from storage.partner_ledgers import PartnerLedgers
 from storage.records import Accounts, Applications, Partners, Territories
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
+from storage.standing_changes import StandingChanges
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
 DATA_TABLES = (UserRow, ApplicationRow, PartnerRow, CustomerAssociation, UsageLine, Settlement)
@@ -30,6 +35,11 @@ class UnitOfWork:
         self.partners = Partners(session)
         self.territories = Territories(session)
         self.accounts = Accounts(session)
+        self.partner_accounts = PartnerAccounts(session)
+        self.standing = StandingChanges(session)
+        self.association_requests = AssociationRequests(session)
+        self.customer_associations = CustomerAssociations(session)
+        self.ledgers = PartnerLedgers(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""

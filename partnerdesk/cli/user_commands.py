@@ -11,6 +11,7 @@ import getpass
 import sys
 
 from partnerdesk.accounts import Role, add_user
+from partnerdesk.partner_accounts import add_partner_account
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
@@ -29,6 +30,14 @@ def _password(args) -> str:
 
 
 def _add(args):
+    if (args.role == Role.partner) != bool(args.partner):
+        raise InputError("--partner: an account of role partner names its partner (--partner P-n), "
+                         "and only such an account does")
+    if args.partner:
+        account = add_partner_account(Workspace.open(), args.username, _password(args), args.partner,
+                                      args.display_name or "")
+        return {"username": account.username, "role": Role.partner.value, "display_name": account.display_name,
+                "partner_id": account.partner_id, "owner": account.owner}
     row = add_user(Workspace.open(), args.username, _password(args), args.role, args.display_name or "")
     return {"username": row.username, "role": row.role, "display_name": row.display_name}
 
@@ -39,6 +48,7 @@ def register(commands) -> None:
     add = users_sub.add_parser("add", help="create an account with a role; the password is prompted for")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--partner", metavar="PARTNER_ID", help="the partner of an account of role partner")
     add.add_argument("--display-name", help="the name shown in the app (default: the username)")
     source = add.add_mutually_exclusive_group()
     source.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
