@@ -24,10 +24,21 @@ SETTLEMENT = st.Page("views/settlement.py", title="Settlement", icon=":material/
 WHATIF = st.Page("views/whatif.py", title="What-if", icon=":material/tune:")
 RULES = st.Page("views/rules.py", title="Rules", icon=":material/gavel:")
 USERS = st.Page("views/users.py", title="Accounts", icon=":material/manage_accounts:")
+ASSOCIATIONS = st.Page("views/association_queue.py", title="Customer associations", icon=":material/swap_horiz:")
+PARTNER_HOME = st.Page("views/partner_home.py", title="Home", icon=":material/home:")
+PARTNER_CUSTOMERS = st.Page("views/partner_customers.py", title="Customers", icon=":material/person_add:")
+PARTNER_STATEMENTS = st.Page("views/partner_statements.py", title="Statements", icon=":material/request_quote:")
+PARTNER_TIER2 = st.Page("views/partner_tier2.py", title="Tier-2 resellers", icon=":material/account_tree:")
+PARTNER_TEAM = st.Page("views/partner_team.py", title="Team", icon=":material/group:")
+PARTNER_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", icon=":material/folder_open:",
+                               url_path="partner_applications")
+ACCEPT = st.Page("views/accept.py", title="Accept an invitation", icon=":material/handshake:")
 
 SECTIONS = {
     "Applying": [APPLY, MY_APPLICATIONS],
-    "Reviewing": [QUEUE, REVIEW, PARTNERS],
+    "Reviewing": [QUEUE, REVIEW, PARTNERS, ASSOCIATIONS],
+    "Your business": [PARTNER_HOME, PARTNER_CUSTOMERS, PARTNER_STATEMENTS, PARTNER_TIER2, PARTNER_TEAM,
+                      PARTNER_APPLICATIONS],
     "Analysis": [SETTLEMENT, WHATIF, RULES],
     "Administration": [USERS],
 }
@@ -35,13 +46,15 @@ ROLE_SECTIONS = {
     Role.applicant: ["Applying"],
     Role.manager: ["Reviewing"],
     Role.analyst: ["Analysis"],
-    Role.partner: ["Applying"],
+    Role.partner: ["Your business"],
     Role.admin: list(SECTIONS),
 }
 
 
 def navigation() -> st.Page:
     account = signed_in()
+    if st.query_params.get("code"):  # a customer's invitation link: the public accept page, no sign-in
+        return st.navigation([ACCEPT], position="hidden")
     if account is None:
         return st.navigation([SIGN_IN if has_accounts(workspace()) else SET_UP], position="hidden")
     with st.sidebar:

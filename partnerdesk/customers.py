@@ -23,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from kernel.channel import (OPEN_REQUEST_STATES, RequestRecord, RequestState, ReviewReason, StepRecord,
                             state_on)
 from kernel.directory import PartnerRecord
+from kernel.money import Money, cents_of
 from kernel.partner_types import partner_key
+from kernel.periods import Month
 from kernel.validation import describe, shown
 from partnerdesk.errors import InputError
 from partnerdesk.standing import find_partner, now, require_active
@@ -284,3 +286,27 @@ def invitation(ws: Workspace, code: str, as_of: dt.date) -> Invitation:
         return Invitation(partner_name=uow.partners.get(request.partner_id).name, customer_name=request.customer_name,
                           customer_id=request.customer_id, expires_on=request.expires_on,
                           state=state_on(request.state, request.expires_on, as_of))
+
+
+class CustomerNow(BaseModel):
+    """A customer that belongs to the partner on a day, with this month's usage."""
+
+    partner_id: str
+    customer_id: str
+    month_usage: Money
+
+
+def customers_now(ws: Workspace, partner_ids: list[str], as_of: dt.date) -> list[CustomerNow]:
+    """The customers these partners have on `as_of`, each with its usage of that month so far."""
+    with ws.reading() as uow:
+        ids = [find_partner(uow, p).id for p in partner_ids]
+        usage = uow.ledgers.usage_by_customer(ids, Month.of(as_of).key)
+        return [CustomerNow(partner_id=partner_key(i), customer_id=c, month_usage=cents_of(usage.get((i, c), 0)))
+                for i in ids for c in uow.customer_associations.owned_on([i], as_of)]
+
+
+def own_requests(ws: Workspace, partner_id: str, as_of: dt.date) -> list[RequestView]:
+    """A partner's own requests as the partner may see them: which partner a transferred customer
+    comes from is the channel manager's to know, not the partner's."""
+    return [r.model_copy(update={"from_partner_id": None, "from_partner_name": None})
+            for r in requests(ws, as_of, partner_ids=[partner_id])]

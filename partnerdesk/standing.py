@@ -46,7 +46,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def find_partner(uow: UnitOfWork, partner_id: str, field: str = "partner_id", lock: bool = False) -> PartnerRecord:
+def find_partner(uow: UnitOfWork, partner_id: str, field: str = "partner_id") -> PartnerRecord:
     """The partner of a 'P-n' id, or an input error naming the field."""
     number = parse_partner_key(partner_id or "")
     partner = uow.partners.get(number) if number is not None else None

@@ -12,12 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from pydantic import BaseModel
+
 from kernel.directory import PartnerRecord
+from kernel.money import ZERO, Money, cents_of
 from kernel.partner_types import PartnerType
 from kernel.partner_types import parse_partner_key, partner_key
+from kernel.periods import Month
 from kernel.validation import shown
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
+from settlement.invoices import PaymentStatus, payment_status
 from settlement.plan import Plan
 from storage.uow import UnitOfWork
 
@@ -66,3 +71,64 @@ def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Dec
         if parent is None:
             raise InputError(f"--distributor: {distributor_id!r} is not a known partner")
         return partner_key(register_tier2(uow, parent, name, discount, plan, at).id)
+
+
+class ResellerInvoice(BaseModel):
+    invoice_id: str
+    period: str
+    due_on: dt.date
+    total: Money
+    paid: Money
+    balance: Money
+    status: PaymentStatus
+
+
+class ResellerCustomer(BaseModel):
+    customer_id: str
+    month_usage: Money
+
+
+class ResellerOverview(BaseModel):
+    """A tier-2 reseller as its distributor (or itself) sees it."""
+
+    partner_id: str
+    name: str
+    discount_rate: str | None
+    month: str
+    month_usage: Money
+    customers: list[ResellerCustomer]
+    invoices: list[ResellerInvoice]
+
+
+def _overview(uow: UnitOfWork, reseller: PartnerRecord, as_of: dt.date) -> ResellerOverview:
+    month = Month.of(as_of).key
+    usage = uow.ledgers.usage_by_customer([reseller.id], month)
+    invoices = uow.ledgers.invoices_to([reseller.id])
+    paid: dict[str, Decimal] = {}
+    for payment in uow.ledgers.payments([i.invoice_id for i in invoices], as_of):
+        paid[payment.invoice_id] = paid.get(payment.invoice_id, ZERO) + payment.amount
+    shown_invoices = []
+    for i in invoices:
+        balance = i.total - paid.get(i.invoice_id, ZERO)
+        shown_invoices.append(ResellerInvoice(invoice_id=i.invoice_id, period=i.period, due_on=i.due_on, total=i.total,
+                                              paid=paid.get(i.invoice_id, ZERO), balance=balance,
+                                              status=payment_status(balance, i.due_on, as_of)))
+    customers = uow.customer_associations.owned_on([reseller.id], as_of)
+    return ResellerOverview(
+        partner_id=reseller.key, name=reseller.name, discount_rate=reseller.discount_rate, month=month,
+        month_usage=cents_of(sum(usage.values())), invoices=shown_invoices,
+        customers=[ResellerCustomer(customer_id=c, month_usage=cents_of(usage.get((reseller.id, c), 0)))
+                   for c in customers])
+
+
+def resellers_of(ws: Workspace, partner_id: str, as_of: dt.date) -> list[ResellerOverview]:
+    """A distributor's tier-2 resellers, or a tier-2 reseller itself; nobody else's."""
+    with ws.reading() as uow:
+        number = parse_partner_key(partner_id or "")
+        partner = uow.partners.get(number) if number is not None else None
+        if partner is None:
+            raise InputError(f"partner_id: {partner_id!r} is not a known partner")
+        if partner.partner_type is PartnerType.tier2_reseller:
+            return [_overview(uow, partner, as_of)]
+        return [_overview(uow, p, as_of) for p in uow.partners.list(PartnerType.tier2_reseller.value)
+                if p.parent_id == partner.id]
