@@ -7,28 +7,16 @@ import io
 
 from pypdf import PdfReader
 
-from conftest import write_json
-from factories import SG_UENS, application
+from partnerdesk import payments, settling
 from partnerdesk.accounts import authenticate
 from partnerdesk.settings import Settings
 from partnerdesk.workspace import Workspace
-from partnerdesk import payments, settling
 from settlement_world import Channel
 
-CONFIRM = {"direct_reseller": "industry_capability,customer_operations", "distributor": "growth_resources"}
 
-
-def approve(cli, tmp_path, partner_type: str, n: int) -> str:
-    path = write_json(tmp_path / f"{n}.json", application(partner_type, registration_number=SG_UENS[n],
-                                                          company_name=f"Company {n}"))
-    application_id = cli("apply", path, "--as-of", "2026-06-01").json["application_id"]
-    return cli("review", application_id, "--approve", "--by", "maria", "--confirm", CONFIRM[partner_type]).json[
-        "partner_id"]
-
-
-def test_a_partner_account_is_bound_to_its_partner(sqlite_cli, tmp_path):
+def test_a_partner_account_is_bound_to_its_partner(sqlite_workspace, sqlite_cli, tmp_path):
     cli = sqlite_cli
-    reseller = approve(cli, tmp_path, "direct_reseller", 1)
+    reseller = Channel(sqlite_workspace, tmp_path).partner("direct_reseller")
     added = cli("users", "add", "ops@acme", "--role", "partner", "--partner", reseller,
                 "--password-stdin", stdin="orchid-tractor-pebble-9\n")
     assert added.code == 0, added.stderr
@@ -47,9 +35,9 @@ def test_a_partner_account_is_bound_to_its_partner(sqlite_cli, tmp_path):
     assert authenticate(ws, "lee", "lantern-harbour-quiet-4") is None
 
 
-def test_customers_from_lead_to_associated_and_a_transfer_decided(sqlite_cli, tmp_path):
-    cli = sqlite_cli
-    first, second = approve(cli, tmp_path, "direct_reseller", 1), approve(cli, tmp_path, "direct_reseller", 2)
+def test_customers_from_lead_to_associated_and_a_transfer_decided(sqlite_workspace, sqlite_cli, tmp_path):
+    cli, channel = sqlite_cli, Channel(sqlite_workspace, tmp_path)
+    first, second = channel.partner("direct_reseller"), channel.partner("direct_reseller")
     lead = cli("customers", "register", "--partner", first, "--customer-id", "C-1", "--name", "Lion Foods",
                "--country", "SG", "--as-of", "2026-07-01")
     assert lead.json == {"request_id": 1, "state": "lead", "expires_on": "2026-07-31"}, lead.stderr
@@ -82,9 +70,9 @@ def test_customers_from_lead_to_associated_and_a_transfer_decided(sqlite_cli, tm
     assert len(cli("customers", "requests").json) == 2
 
 
-def test_a_partners_standing_changes_with_a_reason(sqlite_cli, tmp_path):
+def test_a_partners_standing_changes_with_a_reason(sqlite_workspace, sqlite_cli, tmp_path):
     cli = sqlite_cli
-    reseller = approve(cli, tmp_path, "direct_reseller", 1)
+    reseller = Channel(sqlite_workspace, tmp_path).partner("direct_reseller")
     missing = cli("partners", "suspend", reseller, "--by", "maria")
     assert missing.code == 2 and missing.stderr.startswith("partnerdesk: --reason:")
     suspended = cli("partners", "suspend", reseller, "--reason", "overdue", "--by", "maria", "--as-of", "2026-07-01")
