@@ -128,14 +128,15 @@ def reopen_period(ws, period: str) -> None:
     """Undo the bench's own settlement of a period so that a settle figure can be measured again."""
     from sqlalchemy import select
 
-    from storage.settlement_tables import CommissionRow, InvoiceRow, PaymentRow, Settlement
+    from storage.settlement_tables import CommissionAdjustmentRow, CommissionRow, InvoiceRow, PaymentRow, Settlement
 
     invoices = InvoiceRow.__table__
     ids = select(invoices.c.invoice_id).where(invoices.c.period == period)
     with ws.engine.begin() as connection:
         connection.execute(delete(PaymentRow.__table__).where(PaymentRow.__table__.c.invoice_id.in_(ids)))
         connection.execute(delete(invoices).where(invoices.c.period == period))
-        connection.execute(delete(CommissionRow.__table__).where(CommissionRow.__table__.c.period == period))
+        for commissions in (CommissionRow.__table__, CommissionAdjustmentRow.__table__):
+            connection.execute(delete(commissions).where(commissions.c.period == period))
         connection.execute(delete(Settlement.__table__).where(Settlement.__table__.c.period == period))
 
 
@@ -149,15 +150,15 @@ def settled_periods(ws) -> list[str]:
 
 def remove_month_lines(ws, month: str) -> int:
     """Delete a month's billing lines and their sums, so that importing it is measured on new lines again."""
-    from storage.settlement_tables import PartnerSumRow, UsageLine, UsageSumRow
+    from storage.settlement_tables import LateLine, PartnerSumRow, UsageLine, UsageSumRow
 
     year, mon = map(int, month.split("-"))
     first = dt.date(year, mon, 1)
     end = dt.date(year + mon // 12, mon % 12 + 1, 1)
     table = UsageLine.__table__
     with ws.engine.begin() as connection:
-        for sums in (UsageSumRow.__table__, PartnerSumRow.__table__):
-            connection.execute(delete(sums).where(sums.c.month == month))
+        for derived in (UsageSumRow.__table__, PartnerSumRow.__table__, LateLine.__table__):
+            connection.execute(delete(derived).where(derived.c.month == month))
         return connection.execute(delete(table).where(table.c.usage_date >= first, table.c.usage_date < end)).rowcount
 
 

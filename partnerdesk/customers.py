@@ -27,6 +27,7 @@ from kernel.money import Money, cents_of
 from kernel.partner_types import partner_key
 from kernel.periods import Month
 from kernel.validation import describe, shown
+from partnerdesk import associating
 from partnerdesk.errors import InputError
 from partnerdesk.standing import find_partner, now, require_active
 from partnerdesk.workspace import Workspace
@@ -129,7 +130,7 @@ def register(ws: Workspace, partner_id: str, customer_id: str, name: str, countr
     with ws.unit_of_work() as uow:
         partner = find_partner(uow, partner_id, "--partner")
         require_active(uow, partner, as_of, "registering a customer")
-        if uow.customer_associations.owner_on(lead.customer_id, as_of) == partner.id:
+        if uow.customers.owner_on(lead.customer_id, as_of) == partner.id:
             raise InputError(f"--customer-id: {shown(lead.customer_id)} already belongs to {partner.key}")
         for earlier in uow.association_requests.open_for(partner.id, lead.customer_id):
             if state_on(earlier.state, earlier.expires_on, as_of) in OPEN_REQUEST_STATES:
@@ -175,16 +176,16 @@ def _by_code(uow: UnitOfWork, code: str) -> RequestRecord:
 
 def _associate(uow: UnitOfWork, request: RequestRecord, on: dt.date) -> None:
     """From `on`, the customer's usage is the partner's; a settled month's usage never moves."""
-    if uow.customer_associations.would_move_closed_usage(request.customer_id, on):
+    if associating.moves_closed_usage(uow, request.customer_id, on):
         raise InputError(f"--as-of: customer {shown(request.customer_id)} has usage on or after {on} in a "
                          f"settled month, which cannot move to another partner")
-    uow.customer_associations.associate(request.customer_id, request.partner_id, on)
+    associating.associate(uow, request.customer_id, request.partner_id, on)
     uow.association_requests.move(request.id, RequestState.associated, associated_on=on)
 
 
 def _review_reasons(uow: UnitOfWork, request: RequestRecord, partner: PartnerRecord,
                     on: dt.date) -> tuple[list[ReviewReason], int | None]:
-    owner = uow.customer_associations.owner_on(request.customer_id, on)
+    owner = uow.customers.owner_on(request.customer_id, on)
     reasons = []
     if owner is not None and owner != partner.id:
         reasons.append(ReviewReason.transfer)
@@ -197,7 +198,7 @@ def accept(ws: Workspace, code: str, as_of: dt.date, at: dt.datetime | None = No
     """The customer's acceptance: associated from `as_of`, or pending review (transfer, cross region)."""
     at = at or now()
     with ws.unit_of_work() as uow:
-        uow.customer_associations.hold()
+        associating.hold(uow)
         request = _by_code(uow, code)
         if request.state is not RequestState.invited:
             raise InputError(f"CODE: this invitation was used already (request {request.id} is {request.state.value})")
@@ -229,7 +230,7 @@ def decide(ws: Workspace, request_id: int, approve: bool, reason: str | None, by
         raise InputError("--by: the manager's name is required")
     at = at or now()
     with ws.unit_of_work() as uow:
-        uow.customer_associations.hold()
+        associating.hold(uow)
         request = _load(uow, request_id)
         if request.state is not RequestState.pending_review:
             raise InputError(f"REQUEST_ID: request {request.id} is {request.state.value}; only a request in "
@@ -302,7 +303,7 @@ def customers_now(ws: Workspace, partner_ids: list[str], as_of: dt.date) -> list
         ids = [find_partner(uow, p).id for p in partner_ids]
         usage = uow.ledgers.usage_by_customer(ids, Month.of(as_of).key)
         return [CustomerNow(partner_id=partner_key(i), customer_id=c, month_usage=cents_of(usage.get((i, c), 0)))
-                for i in ids for c in uow.customer_associations.owned_on([i], as_of)]
+                for i in ids for c in uow.customers.owned_on([i], as_of)]
 
 
 def own_requests(ws: Workspace, partner_id: str, as_of: dt.date) -> list[RequestView]:

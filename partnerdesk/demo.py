@@ -15,7 +15,6 @@ from collections import Counter
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlmodel import Session
 from stdnum.sg import uen
 
 from kernel.periods import Month
@@ -24,7 +23,6 @@ from partnerdesk import accounts, applications, imports, lookups, payments, revi
 from partnerdesk.demo_platform import load_platform
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from storage import settlement_records as records
 
 SEED = 2026
 FIRST_MONTH, LAST_MONTH = Month(year=2026, month=5), Month(year=2026, month=10)
@@ -229,6 +227,16 @@ def _payments(rng: random.Random, ws: Workspace, as_of: dt.date) -> list[dict]:
     return rows
 
 
+def _late_lines(ws: Workspace) -> list[dict]:
+    """A line of July and a credit of August that the billing system sends after both months were
+    settled: September's invoice of the customer's partner carries them as adjustments."""
+    invoice = next(i for i in settling.preview_month(ws, "2026-07").invoices if i.issuer == "vendor")
+    line = invoice.lines[0]
+    return [{"line_id": f"BL-LATE-{month}-{line.customer_id}", "customer_id": line.customer_id,
+             "product": line.product, "usage_date": day, "amount": amount, "commissionable": "true"}
+            for month, day, amount in (("2026-07", "2026-07-30", "120.000000"), ("2026-08", "2026-08-29", "-35.50"))]
+
+
 def _numbered(rows: list[dict]) -> list[tuple[int, dict]]:
     return [(line, row) for line, row in enumerate(rows, start=2)]
 
@@ -249,17 +257,17 @@ def load_demo(ws: Workspace, as_of: dt.date) -> DemoSummary:
         settling.settle_quarter(ws, quarter, at=_at(dt.date(2026, 7, 3), 6))
     payments.import_payment_rows(ws, _numbered(_payments(rng, ws, as_of)), "demo payments",
                                  at=_at(dt.date(2026, 10, 2)))
+    late = imports.import_usage_rows(ws, _numbered(_late_lines(ws)), "demo late lines")
     for username, password, role, name in ACCOUNTS:
         accounts.add_demo_account(ws, username, password, role, display_name=name)
     partner_logins = [DemoAccount(username=u, password=p, role="partner", partner_id=partner)
                       for u, p, partner in load_platform(ws, partners, as_of)]
-    return _summary(ws, as_of, len(customer_ids), usage.imported, partner_logins)
+    return _summary(ws, as_of, len(customer_ids), usage.imported + late.imported, partner_logins)
 
 
 def _summary(ws: Workspace, as_of: dt.date, customers: int, lines: int,
              partner_logins: list[DemoAccount]) -> DemoSummary:
-    with Session(ws.engine) as session:
-        partner_types = Counter(p.partner_type.value for p in records.partners(session).values())
+    partner_types = Counter(p.partner_type.value for p in lookups.partners(ws))
     states = Counter(row.state for row in applications.list_applications(ws))
     standing = Counter(i.status.value for i in payments.invoice_balances(ws, as_of).invoices)
     return DemoSummary(

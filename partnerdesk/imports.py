@@ -7,8 +7,9 @@ to, and an association import those of the customers and months whose lines it m
 Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
 SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
 a file imports completely or not at all. A row already stored with the same content is a no-op;
-the same key with other content is a bad row. Months that are settled are closed: no line
-can be added to them and no association can move their lines to another partner.
+the same key with other content is a bad row. Months that are settled are closed: a line dated
+in one is a late line, stored and remembered for the next settlement to settle as an
+adjustment, and no association can move their lines to another partner.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from sqlalchemy.engine import Connection
-
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
 from partnerdesk.bulk import cycle_collection_paused
@@ -26,8 +25,7 @@ from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_row
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.feeds import Association, BadRow, UsageLine
-from storage import settlement_records as records
-from storage.db import transaction
+from storage.uow import UnitOfWork
 
 BATCH_ROWS = 10_000
 PROGRESS_EVERY = 100_000
@@ -49,10 +47,10 @@ def _differences(stored: tuple, new: tuple) -> str:
 
 # --- billing lines ---------------------------------------------------------------------------
 
-def _new_lines(connection: Connection, parsed: list[tuple[int, UsageLine]], closed: set[tuple[int, int]],
-               bad: BadRows, summary: ImportSummary) -> list[UsageLine]:
-    """The batch's lines not stored yet; repeats counted, conflicts and closed months refused."""
-    stored = records.stored_lines(connection, {line.line_id for _, line in parsed})
+def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRows,
+               summary: ImportSummary) -> list[UsageLine]:
+    """The batch's lines not stored yet; repeats counted, conflicts refused."""
+    stored = uow.usage.stored({line.line_id for _, line in parsed})
     new: dict[str, UsageLine] = {}
     for number, line in parsed:
         earlier = stored.get(line.line_id) or new.get(line.line_id)
@@ -61,9 +59,6 @@ def _new_lines(connection: Connection, parsed: list[tuple[int, UsageLine]], clos
         elif earlier is not None:
             bad.add(number, f"line_id: {line.line_id!r} is already present with a different "
                             f"{_differences(earlier, line)}")
-        elif (line.usage_date.year, line.usage_date.month) in closed:
-            bad.add(number, f"usage_date: {line.usage_date} is in {Month.of(line.usage_date)}, "
-                            f"which is settled and closed")
         else:
             new[line.line_id] = line
     return list(new.values())
@@ -73,25 +68,25 @@ def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
                       progress: Progress | None = None) -> ImportSummary:
     """Import billing lines from rows of a usage file (see `import_usage`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
-    with cycle_collection_paused(), transaction(ws.engine) as session:
-        records.lock_periods(session, settling=False)
-        records.lock_usage_sums(session)
-        closed = {(m.year, m.month) for m in map(Month.parse, records.closed_months(session))}
-        connection = session.connection()
+    with cycle_collection_paused(), ws.unit_of_work() as uow:
+        uow.periods.lock(settling=False)
+        uow.usage.lock_for_import()
+        closed = {(m.year, m.month) for m in map(Month.parse, uow.periods.closed_months())}
         months: set[tuple[int, int]] = set()
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, feeds.usage_line, bad)
-            new = _new_lines(connection, parsed, closed, bad, summary)
-            records.insert_lines(connection, new)
+            new = _new_lines(uow, parsed, bad, summary)
+            uow.usage.add(new)
+            uow.usage.add_late([line for line in new if (line.usage_date.year, line.usage_date.month) in closed])
             months |= {(line.usage_date.year, line.usage_date.month) for line in new}
             summary.imported += len(new)
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
-            records.refresh_statistics(connection, records.lines)
+            uow.usage.refresh_line_statistics()
             for year, month in sorted(months):
-                records.derive_usage_sums(connection, Month(year=year, month=month))
-            records.refresh_statistics(connection, records.sums, records.partner_sums)
+                uow.usage.derive_sums(Month(year=year, month=month))
+            uow.usage.refresh_sum_statistics()
     return summary
 
 
@@ -109,17 +104,17 @@ def _partner_of(association: Association, known: set[int]) -> int:
     return partner_id
 
 
-def _moves_closed_lines(connection: Connection, association: Association, closed: set[str]) -> bool:
+def _moves_closed_lines(uow: UnitOfWork, association: Association, closed: set[str]) -> bool:
     """Whether the association would hand lines of a settled month to another partner."""
     latest_end = max((Month.parse(m).end for m in closed), default=None)
     return (latest_end is not None and association.associated_on < latest_end
-            and records.has_closed_usage_since(connection, association.customer_id, association.associated_on, closed))
+            and uow.usage.has_usage_since(association.customer_id, association.associated_on, closed))
 
 
-def _new_associations(connection: Connection, parsed: list[tuple[int, tuple[Association, int]]],
+def _new_associations(uow: UnitOfWork, parsed: list[tuple[int, tuple[Association, int]]],
                       closed: set[str], bad: BadRows, summary: ImportSummary) -> list[tuple[Association, int]]:
     """The batch's associations not stored yet; repeats counted, conflicts refused."""
-    stored = records.stored_associations(connection, {a.customer_id for _, (a, _) in parsed})
+    stored = uow.customers.stored({a.customer_id for _, (a, _) in parsed})
     new: dict[tuple[str, dt.date], tuple[Association, int]] = {}
     for number, (association, partner_id) in parsed:
         key = (association.customer_id, association.associated_on)
@@ -129,7 +124,7 @@ def _new_associations(connection: Connection, parsed: list[tuple[int, tuple[Asso
         elif earlier is not None:
             bad.add(number, f"partner_id: customer {key[0]!r} is already associated with "
                             f"{partner_key(earlier)} from {key[1]}")
-        elif _moves_closed_lines(connection, association, closed):
+        elif _moves_closed_lines(uow, association, closed):
             bad.add(number, f"associated_on: customer {key[0]!r} has usage on or after {key[1]} in a settled "
                             f"month, whose partner cannot change")
         else:
@@ -141,16 +136,15 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
                          progress: Progress | None = None) -> ImportSummary:
     """Associate customers with partners from rows of a customers file (see `import_customers`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
-    with transaction(ws.engine) as session:
-        records.lock_periods(session, settling=False)
-        records.lock_usage_sums(session)
-        known, closed = records.partner_ids(session), records.closed_months(session)
-        connection = session.connection()
+    with ws.unit_of_work() as uow:
+        uow.periods.lock(settling=False)
+        uow.usage.lock_for_import()
+        known, closed = {p.id for p in uow.partners.list()}, uow.periods.closed_months()
         earliest: dict[str, dt.date] = {}
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, lambda row: _with_partner(row, known), bad)
-            new = _new_associations(connection, parsed, closed, bad, summary)
-            records.insert_associations(connection, new)
+            new = _new_associations(uow, parsed, closed, bad, summary)
+            uow.customers.add(new)
             for association, _ in new:
                 earliest[association.customer_id] = min(association.associated_on,
                                                         earliest.get(association.customer_id, association.associated_on))
@@ -158,25 +152,26 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
             _report(summary, batch, progress)
         bad.check()
         if summary.imported:
-            records.refresh_statistics(connection, records.associations)
-            _attribute_again(connection, earliest)
-            records.refresh_statistics(connection, records.sums, records.partner_sums)
+            uow.customers.refresh_statistics()
+            attribute_again(uow, earliest)
+            uow.usage.refresh_sum_statistics()
     return summary
 
 
-def _attribute_again(connection: Connection, earliest: dict[str, dt.date]) -> None:
+def attribute_again(uow: UnitOfWork, earliest: dict[str, dt.date]) -> None:
     """New associations move the customers' stored lines from their first new date on to the
-    new owners: derive those customers' sums of those months again."""
+    new owners: derive those customers' sums of those months again (imports and the channel
+    platform's acceptances and terminations)."""
     moved: dict[str, list[str]] = {}
     since = Month.of(min(earliest.values()))
-    for customer_id, months in records.usage_months(connection, since, earliest.keys()).items():
+    for customer_id, months in uow.usage.months_with_usage(since, earliest.keys()).items():
         first = Month.of(earliest[customer_id]).key
         for month in months:
             if month >= first:
                 moved.setdefault(month, []).append(customer_id)
     for key, customer_ids in moved.items():
         for customers in batches(customer_ids, BATCH_ROWS):
-            records.derive_usage_sums(connection, Month.parse(key), customers)
+            uow.usage.derive_sums(Month.parse(key), customers)
 
 
 def _with_partner(row: dict, known: set[int]) -> tuple[Association, int]:

@@ -12,7 +12,6 @@ from kernel.periods import Quarter
 from partnerdesk.workspace import Workspace
 from qualification.decision import Decision
 from settlement.commissions import QuarterlyCommission
-from storage import settlement_records
 
 
 def latest_decision(ws: Workspace, application_id: int) -> Decision:
@@ -34,7 +33,7 @@ def accounts(ws: Workspace) -> list[AccountRecord]:
 def quarter_commissions(ws: Workspace, quarter: str) -> list[QuarterlyCommission]:
     """The commissions stored when the quarter was settled."""
     with ws.reading() as uow:
-        return settlement_records.load_quarter_commissions(uow.session, Quarter.parse(quarter))
+        return uow.periods.quarter_commissions(Quarter.parse(quarter))
 
 
 def is_empty(ws: Workspace) -> bool:

@@ -15,17 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from kernel.money import as_cent_count, from_cent_count
-from kernel.partner_types import partner_key
 from partnerdesk.csvfiles import BadRows, ImportSummary, Row, parse_rows, read_rows
 from partnerdesk.workspace import Workspace
 from settlement import feeds
 from settlement.invoices import VENDOR, InvoiceBalance, PaymentStatus, payment_status
 from settlement.monthly import partner_order
-from storage import settlement_records as records
-from storage.db import transaction
 
 
 def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
@@ -33,13 +29,13 @@ def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
     """Record payments from rows of a payments file (see `import_payments`)."""
     summary, bad = ImportSummary(file=source), BadRows(source)
     at = at or dt.datetime.now(dt.timezone.utc)
-    with transaction(ws.engine) as session:
-        records.lock_payments(session)
+    with ws.unit_of_work() as uow:
+        uow.invoices.lock_payments()
         parsed = parse_rows(rows, feeds.payment, bad)
         summary.rows_read = len(parsed) + len(bad.problems)
         ids = {p.invoice_id for _, p in parsed}
-        invoices, paid = records.invoice_rows(session, ids), records.paid_cents(session, ids)
-        stored, seen = records.payment_counts(session, ids), Counter()
+        invoices, paid = uow.invoices.issued(ids), uow.invoices.paid_cents(ids)
+        stored, seen = uow.invoices.payment_counts(ids), Counter()
         new = []
         for line, payment in parsed:
             cents = as_cent_count(payment.amount)
@@ -50,13 +46,13 @@ def import_payment_rows(ws: Workspace, rows: Iterable[Row], source: str,
                 bad.add(line, f"invoice_id: {payment.invoice_id!r} is not a known invoice")
             elif seen[key] <= stored.get(key, 0):
                 summary.already_present += 1
-            elif cents > invoice.total_cents - paid.get(payment.invoice_id, 0):
-                owed = from_cent_count(invoice.total_cents - paid.get(payment.invoice_id, 0))
+            elif cents > as_cent_count(invoice.total) - paid.get(payment.invoice_id, 0):
+                owed = from_cent_count(as_cent_count(invoice.total) - paid.get(payment.invoice_id, 0))
                 bad.add(line, f"amount: {payment.amount} is more than the {owed} still owed on {payment.invoice_id}")
             else:
                 paid[payment.invoice_id] = paid.get(payment.invoice_id, 0) + cents
                 new.append(key)
-        records.record_payments(session, new, at)
+        uow.invoices.record_payments(new, at)
         summary.imported = len(new)
         bad.check()
     return summary
@@ -75,17 +71,16 @@ class InvoiceList(BaseModel):
 def invoice_balances(ws: Workspace, as_of: dt.date, status: PaymentStatus | str | None = None) -> InvoiceList:
     """Every invoice with what was paid on it by `as_of`, its balance and status, oldest first."""
     wanted = PaymentStatus(status) if status else None
-    with Session(ws.engine) as session:
-        rows = records.balances(session, as_of)
+    with ws.reading() as uow:
+        rows = uow.invoices.balances(as_of)
     found = []
-    for row, paid in rows:
-        balance = row.total_cents - paid
-        standing = payment_status(from_cent_count(balance), row.due_on, as_of)
+    for invoice, paid in rows:
+        balance = invoice.total - paid
+        standing = payment_status(balance, invoice.due_on, as_of)
         if wanted in (None, standing):
             found.append(InvoiceBalance(
-                invoice_id=row.invoice_id, issuer=partner_key(row.issuer_id) if row.issuer_id else VENDOR,
-                bill_to=partner_key(row.bill_to_id), period=row.period, issued_on=row.issued_on,
-                due_on=row.due_on, total=from_cent_count(row.total_cents), paid=from_cent_count(paid),
-                balance=from_cent_count(balance), status=standing))
+                invoice_id=invoice.invoice_id, issuer=invoice.issuer, bill_to=invoice.bill_to,
+                period=invoice.period, issued_on=invoice.issued_on, due_on=invoice.due_on, total=invoice.total,
+                paid=paid, balance=balance, status=standing))
     found.sort(key=lambda i: (i.period, i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
     return InvoiceList(as_of=as_of, invoices=found)

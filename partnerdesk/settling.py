@@ -2,12 +2,14 @@
 commissions): computed from the usage sums kept per owner, stored, and the period closed.
 The first settlement returns what it computed and stored; later ones read what was stored.
 
-A settled period is final. Settling it again with the same plan returns what was stored
-(identical output, nothing written); with a plan of other terms it is refused, naming the
-plan it was settled with, because the invoices already went out. Settling a quarter closes
-its three months for new billing lines, since its commissions were paid on them.
+Only a period that has ended on the settlement's as-of date settles. A settled period is
+final. Settling it again with the same plan returns what was stored (identical output,
+nothing written); with a plan of other terms it is refused, naming the plan it was settled
+with, because the invoices already went out. Late lines of settled periods (dated in a month
+closed by a month's or a quarter's settlement) settle as adjustments in the next settlement of
+the same kind (settlement/adjustments.py).
 
-Settling waits for running imports and imports wait for it (`lock_periods`), so two
+Settling waits for running imports and imports wait for it (`Periods.lock`), so two
 managers settling the same month at once get the same stored invoices, written once.
 """
 
@@ -15,19 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
+from pydantic import BaseModel, ConfigDict
 
-from kernel.periods import Month, Quarter
+from kernel.periods import Month, Quarter, parse_period
 from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
-from settlement import monthly, quarterly
+from settlement import adjustments, monthly, quarterly
+from settlement.closing import NotEnded, SettledPeriod, check_ended, months_closed_by
+from settlement.commissions import AgencyCommission, QuarterlyCommission
+from settlement.invoices import InvoiceLine
 from settlement.monthly import MonthSettlement
-from settlement.partners import TermsMissing
+from settlement.partners import Partner, TermsMissing, billing_partners, discount_rate
 from settlement.plan import Plan
 from settlement.quarterly import QuarterSettlement
-from storage import settlement_records as records
-from storage.db import transaction
+from storage.uow import UnitOfWork
 
 
 def parse_month(text: str | Month) -> Month:
@@ -44,9 +48,14 @@ def parse_quarter(text: str | Quarter) -> Quarter:
         raise InputError(f"quarter: {error}") from None
 
 
-def _same_plan_or_refuse(session: Session, period: str, plan: Plan) -> bool:
+def partners(uow: UnitOfWork) -> dict[str, Partner]:
+    """Every partner as settlement sees it, by its 'P-n' id."""
+    return billing_partners(uow.partners.list())
+
+
+def _same_plan_or_refuse(uow: UnitOfWork, period: str, plan: Plan) -> bool:
     """True when the period is settled already (with this plan); refused with another plan."""
-    settled = records.settlement(session, period)
+    settled = uow.periods.get(period)
     if settled is None:
         return False
     if settled.plan_fingerprint != plan.fingerprint:
@@ -56,69 +65,174 @@ def _same_plan_or_refuse(session: Session, period: str, plan: Plan) -> bool:
     return True
 
 
-def month_figures(session: Session, month: Month, plan: Plan) -> MonthSettlement:
+def _ended_or_refuse(period: Month | Quarter, as_of: dt.date) -> None:
+    try:
+        check_ended(period, as_of)
+    except NotEnded as error:
+        raise InputError(f"{'month' if isinstance(period, Month) else 'quarter'}: {error}") from None
+
+
+def _settled(uow: UnitOfWork, kind: str, besides: str) -> list[str]:
+    """The periods of this kind settled already, but for `besides`."""
+    return [p.period for p in uow.periods.list() if p.kind == kind and p.period != besides]
+
+
+def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[str, Partner]
+                       ) -> tuple[dict[str, list[InvoiceLine]], list[AgencyCommission]]:
+    """Adjustment lines per invoice and agency adjustments for the late lines of settled months."""
+    settled = _settled(uow, "month", month.key)
+    if not settled or not uow.usage.has_late("month", settled):
+        return {}, []
+    rates = uow.periods.invoice_rates(settled)
+
+    def rate_of(adjusted: str, bill_to: str):
+        return rates[adjusted, bill_to] if (adjusted, bill_to) in rates else discount_rate(plan, known[bill_to])
+
+    lines = adjustments.invoice_adjustments(known, uow.usage.late_month_sums(settled),
+                                            uow.usage.sums_beside_late(settled), rate_of)
+    owners = uow.usage.late_owners("month", settled)
+    adjusted = sorted({m for m, _ in owners})
+    agencies = adjustments.agency_adjustments(
+        month.key, known, owners, uow.usage.commissionable_sums([Month.parse(m) for m in adjusted]),
+        plan.non_commissionable_products, uow.periods.paid(adjusted), plan.agency.commission_rate)
+    return lines, agencies
+
+
+def month_figures(uow: UnitOfWork, month: Month, plan: Plan) -> MonthSettlement:
     """What settling the month would produce now (nothing written): invoices from the month's
-    sums per owner, customer and product; agency commissions from the partners' sums."""
-    partners = records.partners(session)
-    agencies = quarterly.commission_base(records.commissionable_sums(session, [month]), partners,
+    sums per owner, customer and product; agency commissions from the partners' sums; and the
+    adjustments for late lines of settled months."""
+    known = partners(uow)
+    agencies = quarterly.commission_base(uow.usage.commissionable_sums([month]), known,
                                          plan.non_commissionable_products).agency_monthly
     try:
-        return monthly.settle_month(month, plan, partners, records.billed_month_sums(session, month),
-                                    {agency: sum(micros) for agency, micros in agencies.items()})
+        lines, agency_adjustments = _month_adjustments(uow, month, plan, known)
+        return monthly.settle_month(month, plan, known, uow.usage.billed_month_sums(month),
+                                    {agency: sum(micros) for agency, micros in agencies.items()},
+                                    lines, agency_adjustments)
     except TermsMissing as error:
         raise InputError(str(error)) from None
 
 
-def quarter_figures(session: Session, quarter: Quarter, plan: Plan) -> QuarterSettlement:
-    """What settling the quarter would produce now (nothing written)."""
-    partners = records.partners(session)
-    base = quarterly.commission_base(records.commissionable_sums(session, quarter.months), partners,
+def _quarter_adjustments(uow: UnitOfWork, quarter: Quarter, plan: Plan,
+                         known: dict[str, Partner]) -> list[QuarterlyCommission]:
+    """Each settled quarter with late lines recomputed, for the partners they count for."""
+    settled = [Quarter.parse(q) for q in _settled(uow, "quarter", quarter.key)]
+    months = [m.key for q in settled for m in q.months]
+    if not months or not uow.usage.has_late("quarter", months):
+        return []
+    owners = uow.usage.late_owners("quarter", months)
+    entries = []
+    for adjusted in settled:
+        keys = {m.key for m in adjusted.months}
+        counted = {adjustments.bill_to_of(known[o]) for m, o in owners if m in keys} - {None}
+        if counted:
+            base = quarterly.commission_base(uow.usage.commissionable_sums(adjusted.months), known,
+                                             plan.non_commissionable_products).quarterly
+            paid = {partner: p for (_, partner), p in uow.periods.paid([adjusted.key]).items()}
+            entries += adjustments.quarter_adjustments(plan, known, adjusted.key,
+                                                       {p: base.get(p, 0) for p in counted}, paid)
+    return entries
+
+
+def quarter_figures(uow: UnitOfWork, quarter: Quarter, plan: Plan) -> QuarterSettlement:
+    """What settling the quarter would produce now (nothing written), with the differences
+    owed for settled quarters that late lines changed."""
+    known = partners(uow)
+    base = quarterly.commission_base(uow.usage.commissionable_sums(quarter.months), known,
                                      plan.non_commissionable_products)
     try:
-        return quarterly.settle_quarter(quarter, plan, partners, base.quarterly)
+        return quarterly.settle_quarter(quarter, plan, known, base.quarterly,
+                                        _quarter_adjustments(uow, quarter, plan, known))
     except TermsMissing as error:
         raise InputError(str(error)) from None
 
 
-def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None,
-                 at: dt.datetime | None = None) -> MonthSettlement:
-    """`settle month`: the month's invoices and agency commissions, stored once; the month closes."""
+def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None, at: dt.datetime | None = None,
+                 as_of: dt.date | None = None) -> MonthSettlement:
+    """`settle month`: the month's invoices and agency commissions, stored once; the month closes.
+    `as_of` (default: the day of `at`, now) must be after the month."""
     month, plan = parse_month(month), plan or ws.plan()
-    with cycle_collection_paused(), transaction(ws.engine) as session:
-        records.lock_periods(session, settling=True)
-        if _same_plan_or_refuse(session, month.key, plan):
-            return records.load_month(session, month)
-        figures = month_figures(session, month, plan)
-        records.close(session, month.key, "month", plan, at or dt.datetime.now(dt.timezone.utc))
-        records.save_month(session, figures)
+    at = at or dt.datetime.now(dt.timezone.utc)
+    _ended_or_refuse(month, as_of or at.date())
+    with cycle_collection_paused(), ws.unit_of_work() as uow:
+        uow.periods.lock(settling=True)
+        if _same_plan_or_refuse(uow, month.key, plan):
+            return uow.periods.month(month)
+        figures = month_figures(uow, month, plan)
+        uow.periods.close(month.key, "month", plan, at)
+        uow.periods.save_month(figures)
+        uow.usage.settle_late("month", [*_settled(uow, "month", ""), month.key], month.key)
         return figures
 
 
-def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = None,
-                   at: dt.datetime | None = None) -> QuarterSettlement:
-    """`settle quarter`: each direct reseller's and distributor's commission, stored once."""
+def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = None, at: dt.datetime | None = None,
+                   as_of: dt.date | None = None) -> QuarterSettlement:
+    """`settle quarter`: each direct reseller's and distributor's commission, stored once.
+    `as_of` (default: the day of `at`, now) must be after the quarter."""
     quarter, plan = parse_quarter(quarter), plan or ws.plan()
-    with transaction(ws.engine) as session:
-        records.lock_periods(session, settling=True)
-        if _same_plan_or_refuse(session, quarter.key, plan):
-            return QuarterSettlement(period=quarter.key, commissions=records.load_quarter_commissions(session, quarter))
-        figures = quarter_figures(session, quarter, plan)
-        records.close(session, quarter.key, "quarter", plan, at or dt.datetime.now(dt.timezone.utc))
-        records.save_commissions(session, quarter.key, figures.commissions)
+    at = at or dt.datetime.now(dt.timezone.utc)
+    _ended_or_refuse(quarter, as_of or at.date())
+    with ws.unit_of_work() as uow:
+        uow.periods.lock(settling=True)
+        if _same_plan_or_refuse(uow, quarter.key, plan):
+            return QuarterSettlement(period=quarter.key, commissions=uow.periods.quarter_commissions(quarter))
+        figures = quarter_figures(uow, quarter, plan)
+        uow.periods.close(quarter.key, "quarter", plan, at)
+        uow.periods.save_commissions(quarter.key, figures.commissions)
+        settled = [Quarter.parse(q) for q in _settled(uow, "quarter", "")]
+        uow.usage.settle_late("quarter", [m.key for q in settled for m in q.months], quarter.key)
         return figures
 
 
 def preview_month(ws: Workspace, month: str | Month, plan: Plan | None = None) -> MonthSettlement:
     """A month as it stands: stored if settled, else computed now; writes nothing."""
     month = parse_month(month)
-    with cycle_collection_paused(), Session(ws.engine) as session:
-        if records.settlement(session, month.key) is not None:
-            return records.load_month(session, month)
-        return month_figures(session, month, plan or ws.plan())
+    with cycle_collection_paused(), ws.reading() as uow:
+        if uow.periods.get(month.key) is not None:
+            return uow.periods.month(month)
+        return month_figures(uow, month, plan or ws.plan())
 
 
-def closed_periods(ws: Workspace) -> list[dict]:
+def closed_periods(ws: Workspace) -> list[SettledPeriod]:
     """Every settled month and quarter with the plan it was settled with, oldest first."""
-    with Session(ws.engine) as session:
-        return [{"period": s.period, "kind": s.kind, "plan_version": s.plan_version, "settled_at": s.settled_at}
-                for s in records.settlements(session)]
+    with ws.reading() as uow:
+        return uow.periods.list()
+
+
+class SettlementPreview(BaseModel):
+    """What settling a period on a day would do, before anyone confirms it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    period: str
+    kind: str
+    closes: list[str]
+    """The months whose lines' partners the settlement fixes for good."""
+    settled: bool
+    refusal: str | None
+    """Why it cannot be settled on that day (it has not ended), or None."""
+
+
+def preview_settlement(ws: Workspace, period: str, as_of: dt.date) -> SettlementPreview:
+    """Which months settling `period` on `as_of` closes, and whether it may be settled then."""
+    try:
+        chosen = parse_period(period)
+    except ValueError as error:
+        raise InputError(f"period: {error}") from None
+    try:
+        check_ended(chosen, as_of)
+        refusal = None
+    except NotEnded as error:
+        refusal = str(error)
+    with ws.reading() as uow:
+        settled = uow.periods.get(chosen.key) is not None
+    return SettlementPreview(period=chosen.key, kind="month" if isinstance(chosen, Month) else "quarter",
+                             closes=[m.key for m in months_closed_by(chosen)], settled=settled, refusal=refusal)
+
+
+def settle(ws: Workspace, period: str, as_of: dt.date) -> MonthSettlement | QuarterSettlement:
+    """`settle month` or `settle quarter`, whichever the period is."""
+    preview = preview_settlement(ws, period, as_of)
+    run = settle_month if preview.kind == "month" else settle_quarter
+    return run(ws, preview.period, as_of=as_of)

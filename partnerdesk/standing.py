@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from kernel.channel import Standing, StandingAction, StandingChange, next_standing
 from kernel.directory import PartnerRecord
 from kernel.partner_types import PartnerType, parse_partner_key, partner_key
+from partnerdesk import associating
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from storage.uow import UnitOfWork
@@ -91,12 +92,12 @@ def _release_customers(uow: UnitOfWork, partner: PartnerRecord, on: dt.date) -> 
     ids = [partner.id]
     if partner.partner_type is PartnerType.distributor:
         ids += [p.id for p in uow.partners.list(PartnerType.tier2_reseller.value) if p.parent_id == partner.id]
-    customers = uow.customer_associations.owned_on(ids, on)
+    customers = uow.customers.owned_on(ids, on)
     for customer_id in customers:
-        if uow.customer_associations.would_move_closed_usage(customer_id, on):
+        if associating.moves_closed_usage(uow, customer_id, on):
             raise InputError(f"--as-of: customer {customer_id!r} of {partner.key} has usage on or after {on} in a "
                              f"settled month, which cannot move; terminate from the first day after it")
-        uow.customer_associations.associate(customer_id, None, on)
+        associating.associate(uow, customer_id, None, on)
     return len(customers)
 
 
@@ -110,7 +111,7 @@ def change_standing(ws: Workspace, partner_id: str, action: StandingAction | str
     if not by:
         raise InputError("--by: the manager's name is required")
     with ws.unit_of_work() as uow:
-        uow.customer_associations.hold()
+        associating.hold(uow)
         partner = find_partner(uow, partner_id, "PARTNER_ID")
         own = uow.standing.of([partner.id])
         if own and as_of < own[-1].effective_on:

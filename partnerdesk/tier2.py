@@ -113,7 +113,7 @@ def _overview(uow: UnitOfWork, reseller: PartnerRecord, as_of: dt.date) -> Resel
         shown_invoices.append(ResellerInvoice(invoice_id=i.invoice_id, period=i.period, due_on=i.due_on, total=i.total,
                                               paid=paid.get(i.invoice_id, ZERO), balance=balance,
                                               status=payment_status(balance, i.due_on, as_of)))
-    customers = uow.customer_associations.owned_on([reseller.id], as_of)
+    customers = uow.customers.owned_on([reseller.id], as_of)
     return ResellerOverview(
         partner_id=reseller.key, name=reseller.name, discount_rate=reseller.discount_rate, month=month,
         month_usage=cents_of(sum(usage.values())), invoices=shown_invoices,

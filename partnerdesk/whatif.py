@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session
-
 from kernel.periods import Quarter
 from partnerdesk.errors import InputError
-from partnerdesk.settling import parse_quarter
+from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.partners import TermsMissing
 from settlement.plan import Plan
 from settlement.quarterly import WhatIf, commission_base, compare, earnings
-from storage import settlement_records as records
 
 
 def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | None = None) -> WhatIf:
@@ -28,9 +25,9 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     One read of the quarter's sums per partner, month and product serves both plans, whatever
     products each excludes."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
-    with Session(ws.engine) as session:
-        partners = records.partners(session)
-        sums = records.commissionable_sums(session, quarter.months)
+    with ws.reading() as uow:
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(quarter.months)
     try:
         now = earnings(quarter, current, partners, commission_base(sums, partners, current.non_commissionable_products))
         then = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))

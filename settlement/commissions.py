@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from kernel.money import ZERO, Money, Rate, cents_of, to_cents
 from settlement.partners import Partner, tier_of
@@ -25,6 +25,8 @@ class AgencyCommission(BaseModel):
     commissionable: Money
     rate: Rate
     commission: Money
+    adjusts: str | None = Field(default=None, exclude_if=lambda month: month is None)
+    """On an adjustment: the settled month whose late usage it pays (amounts are differences)."""
 
 
 class QuarterlyCommission(BaseModel):
@@ -35,6 +37,13 @@ class QuarterlyCommission(BaseModel):
     commissionable: Money
     rate: Rate
     commission: Money
+    adjusts: str | None = Field(default=None, exclude_if=lambda quarter: quarter is None)
+    """On an adjustment: the settled quarter recomputed with its late usage (amounts are differences)."""
+
+
+def commission_order(commission: AgencyCommission | QuarterlyCommission) -> tuple:
+    """By partner ('P-9' before 'P-12'), each partner's own entry before its adjustments."""
+    return len(commission.partner_id), commission.partner_id, commission.adjusts or ""
 
 
 def commission_on(commissionable: Decimal, rate: Decimal) -> Decimal:

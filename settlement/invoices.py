@@ -8,7 +8,7 @@ figures are the sums of its lines, so they always add up on paper.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 
@@ -28,6 +28,8 @@ class InvoiceLine(BaseModel):
     gross: Money
     discount: Money
     net: Money
+    adjusts: str | None = Field(default=None, exclude_if=lambda month: month is None)
+    """On an adjustment line: the earlier, settled month its late usage belongs to."""
 
 
 class Invoice(BaseModel):
@@ -54,18 +56,26 @@ def invoice_id(month: Month, bill_to: str) -> str:
 
 def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> InvoiceLine:
     gross = cents_of(micros)
+    return discounted_line(customer_id, product, gross, rate)
+
+
+def discounted_line(customer_id: str, product: str, gross: Decimal, rate: Decimal,
+                    adjusts: str | None = None) -> InvoiceLine:
+    """A line of this gross: its discount rounded half up to the cent, net the rest."""
     discount = to_cents(gross * rate)
     return InvoiceLine(customer_id=customer_id, product=product, gross=gross, discount=discount,
-                       net=gross - discount)
+                       net=gross - discount, adjusts=adjusts)
 
 
 def build_invoice(issuer: str, bill_to: str, month: Month, rate: Decimal, payment_terms_days: int,
-                  sums: Mapping[tuple[str, str], int]) -> Invoice:
+                  sums: Mapping[tuple[str, str], int], adjustments: Sequence[InvoiceLine] = ()) -> Invoice:
     """The invoice of one partner's month, issued the first day of the next month.
 
-    `sums`: (customer, product) -> the month's micro-units, one line each."""
+    `sums`: (customer, product) -> the month's micro-units, one line each; `adjustments`: lines
+    for late usage of earlier months, after them."""
     lines = [invoice_line(customer_id, product, sums[customer_id, product], rate)
              for customer_id, product in sorted(sums)]
+    lines.extend(adjustments)
     issued_on = month.end
     return Invoice(
         invoice_id=invoice_id(month, bill_to), issuer=issuer, bill_to=bill_to, period=month.key,
@@ -75,6 +85,20 @@ def build_invoice(issuer: str, bill_to: str, month: Month, rate: Decimal, paymen
         total=sum((line.net for line in lines), ZERO),
         lines=lines, discount_rate=rate,
     )
+
+
+class IssuedInvoice(BaseModel):
+    """An issued invoice without its lines: what payments and receivables need of it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    invoice_id: str
+    issuer: str
+    bill_to: str
+    period: str
+    issued_on: dt.date
+    due_on: dt.date
+    total: Money
 
 
 class PaymentStatus(StrEnum):

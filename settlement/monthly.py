@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from kernel.partner_types import VENDOR_BILLED, PartnerType
 from kernel.periods import Month
-from settlement.commissions import AgencyCommission, agency_commission
-from settlement.invoices import VENDOR, Invoice, build_invoice
+from settlement.commissions import AgencyCommission, agency_commission, commission_order
+from settlement.invoices import VENDOR, Invoice, InvoiceLine, build_invoice
 from settlement.partners import Partner, discount_rate
 from settlement.plan import Plan
 
@@ -57,15 +57,21 @@ def _issuer(partner: Partner) -> str:
 
 
 def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums: Iterable[OwnerSum],
-                 agency_micros: Mapping[str, int]) -> MonthSettlement:
+                 agency_micros: Mapping[str, int], adjustments: Mapping[str, list[InvoiceLine]] | None = None,
+                 agency_adjustments: Iterable[AgencyCommission] = ()) -> MonthSettlement:
     """Invoices for every partner billed for usage in `sums`, commissions for every agency in
-    `agency_micros` (its customers' commissionable micro-units of the month under the plan)."""
+    `agency_micros` (its customers' commissionable micro-units of the month under the plan).
+    Adjustments of earlier months (settlement/adjustments.py) go on the partner's invoice after
+    its own lines, and beside the agency's own commission entry."""
+    adjustments = adjustments or {}
+    billed = billed_sums(partners, sums)
     invoices = [
         build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to]),
-                      plan.payment_terms_days, lines)
-        for bill_to, lines in billed_sums(partners, sums).items()
+                      plan.payment_terms_days, billed.get(bill_to, {}), adjustments.get(bill_to, ()))
+        for bill_to in [*billed, *(b for b in adjustments if b not in billed)]
     ]
     invoices.sort(key=lambda i: (i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
     commissions = [agency_commission(partner_id, month.key, micros, plan.agency.commission_rate)
-                   for partner_id, micros in sorted(agency_micros.items(), key=lambda i: partner_order(i[0]))]
+                   for partner_id, micros in agency_micros.items()]
+    commissions = sorted([*commissions, *agency_adjustments], key=commission_order)
     return MonthSettlement(period=month.key, invoices=invoices, agency_commissions=commissions)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.partner_types import PartnerType
+from kernel.directory import PartnerRecord
+from kernel.partner_types import PartnerType, partner_key
 from settlement.plan import Plan, Tier
 
 
@@ -22,6 +23,14 @@ class Partner(BaseModel):
     tier: str | None = None
     own_discount: Decimal | None = None
     parent_id: str | None = None
+
+
+def billing_partners(records: list[PartnerRecord]) -> dict[str, Partner]:
+    """Every partner as settlement sees it, by its 'P-n' id."""
+    return {record.key: Partner(
+        partner_id=record.key, partner_type=record.partner_type, tier=record.tier,
+        own_discount=Decimal(record.discount_rate) if record.discount_rate else None,
+        parent_id=partner_key(record.parent_id) if record.parent_id else None) for record in records}
 
 
 def tier_of(plan: Plan, partner: Partner) -> tuple[str, Tier]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from kernel.money import ZERO, Money, Rate
 from kernel.partner_types import VENDOR_BILLED, PartnerType
 from kernel.periods import Quarter
-from settlement.commissions import QuarterlyCommission, agency_commission, quarterly_commission
+from settlement.commissions import QuarterlyCommission, agency_commission, commission_order, quarterly_commission
 from settlement.monthly import partner_order
 from settlement.partners import Partner, tier_of
 from settlement.plan import Plan
@@ -24,11 +24,11 @@ class QuarterSettlement(BaseModel):
 
 
 def settle_quarter(quarter: Quarter, plan: Plan, partners: Mapping[str, Partner],
-                   performance: Mapping[str, int]) -> QuarterSettlement:
-    """`performance`: each vendor-billed partner's commissionable micro-units in the quarter."""
-    commissions = [quarterly_commission(plan, partners[partner_id], micros)
-                   for partner_id, micros in sorted(performance.items(), key=lambda i: partner_order(i[0]))]
-    return QuarterSettlement(period=quarter.key, commissions=commissions)
+                   performance: Mapping[str, int], adjustments: Iterable[QuarterlyCommission] = ()) -> QuarterSettlement:
+    """`performance`: each vendor-billed partner's commissionable micro-units in the quarter;
+    `adjustments`: differences paid for settled quarters (settlement/adjustments.py)."""
+    commissions = [quarterly_commission(plan, partners[partner_id], micros) for partner_id, micros in performance.items()]
+    return QuarterSettlement(period=quarter.key, commissions=sorted([*commissions, *adjustments], key=commission_order))
 
 
 class CommissionBase(BaseModel):

@@ -46,8 +46,8 @@ class UsageLine(SQLModel, table=True):
 class UsageSumRow(SQLModel, table=True):
     """Billing lines summed per month, owner, customer and product: what settling a month reads.
 
-    Derived from the lines by the import that changes them (storage/settlement_records.py,
-    `derive_usage_sums`), so settling never joins a million lines to their owners. `partner_id`
+    Derived from the lines by the import that changes them (storage/settlement_usage.py,
+    `Usage.derive_sums`), so settling never joins a million lines to their owners. `partner_id`
     0 is the vendor's direct business: it keeps the key non-null and tells an association import
     which customers have usage. Without a rowid on SQLite, a month's rows lie together.
     """
@@ -132,3 +132,35 @@ class PaymentRow(SQLModel, table=True):
     paid_on: dt.date
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
     recorded_at: dt.datetime
+
+
+class LateLine(SQLModel, table=True):
+    """A billing line that arrived after its month was closed (settled, or inside a settled
+    quarter): it settles as an adjustment. `month_settled_in` is the month whose settlement
+    accounted for it, on an adjustment line or, when its own month had not been settled yet, on
+    that month's invoice; `quarter_settled_in` the same for quarterly commissions. Null: not yet."""
+
+    __tablename__ = "late_line"
+
+    line_id: str = Field(primary_key=True, foreign_key="usage_line.line_id", max_length=128)
+    month: str = Field(max_length=7)
+    month_settled_in: str | None = Field(default=None, max_length=7)
+    quarter_settled_in: str | None = Field(default=None, max_length=7)
+
+
+class CommissionAdjustmentRow(SQLModel, table=True):
+    """A commission paid in a later settlement (`period`) for late lines of a settled period
+    (`adjusts`): an agency's month or a reseller's or distributor's quarter. Its amounts are
+    differences and may be negative."""
+
+    __tablename__ = "commission_adjustment"
+    __table_args__ = (UniqueConstraint("period", "partner_id", "adjusts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(foreign_key="settlement.period", max_length=7)
+    partner_id: int = Field(foreign_key="partner.id", index=True)
+    adjusts: str = Field(max_length=7, index=True)
+    tier: str | None = Field(default=None, max_length=64)
+    commissionable_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+    rate: str = Field(max_length=32)
+    commission_cents: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from storage import settlement_records
 from storage.association_requests import AssociationRequests
-from storage.customer_associations import CustomerAssociations
 from storage.db import transaction
 from storage.partner_accounts import PartnerAccounts
 from storage.partner_ledgers import PartnerLedgers
 from storage.records import Accounts, Applications, Partners, Territories
+from storage.settlement_invoices import Invoices
+from storage.settlement_periods import Periods
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
+from storage.settlement_usage import Customers, Usage
 from storage.standing_changes import StandingChanges
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
@@ -30,20 +31,24 @@ DATA_TABLES = (UserRow, ApplicationRow, PartnerRow, CustomerAssociation, UsageLi
 
 class UnitOfWork:
     def __init__(self, session: Session) -> None:
-        self.session = session  # for settlement's record functions until they become repositories
+        self._session = session
         self.applications = Applications(session)
         self.partners = Partners(session)
         self.territories = Territories(session)
         self.accounts = Accounts(session)
+        self.customers = Customers(session)
+        self.usage = Usage(session)
+        self.periods = Periods(session)
+        self.invoices = Invoices(session)
         self.partner_accounts = PartnerAccounts(session)
         self.standing = StandingChanges(session)
         self.association_requests = AssociationRequests(session)
-        self.customer_associations = CustomerAssociations(session)
         self.ledgers = PartnerLedgers(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""
-        return settlement_records.is_empty(self.session, [t.__table__ for t in DATA_TABLES])
+        return all(self._session.execute(select(func.count()).select_from(t)).scalar_one() == 0
+                   for t in DATA_TABLES)
 
 
 @contextmanager

@@ -156,6 +156,8 @@ def test_settling_a_month_closes_it_and_lists_its_invoices_with_their_lines(demo
     at.radio(key="settlement.section").set_value("Settle").run()
     at.text_input(key="settle.period").input("2026-09")
     press(at, "Settle and close the period")
+    assert "Settling 2026-09 closes 2026-09" in shown(at.warning[0].value)
+    press(at, "Confirm: settle 2026-09")
     assert any(shown(s.value).startswith("2026-09 settled: ") for s in at.success)
     assert "2026-09" in at.dataframe[0].value["period"].tolist()
     at.radio(key="settlement.section").set_value("Invoices").run()
@@ -173,6 +175,7 @@ def test_settling_a_month_twice_with_the_same_plan_changes_nothing(demo_url):
     at.radio(key="settlement.section").set_value("Settle").run()
     at.text_input(key="settle.period").input("2026-07")
     press(at, "Settle and close the period")
+    press(at, "Confirm: settle 2026-07")
     assert any(shown(s.value).startswith("2026-07 settled: ") for s in at.success)
     assert at.dataframe[0].value["period"].tolist().count("2026-07") == 1
 

@@ -258,7 +258,7 @@ def test_a_distributors_tier2_reseller_invites_a_customer_whose_usage_reaches_bo
     usage = SCREENSHOTS / "journey-usage.csv"
     usage.write_text(f"line_id,customer_id,product,usage_date,amount\nJ-1,C-8801,ecs,{today},123.45\n")
     import_usage(ws, usage)
-    settle_month(ws, month)
+    settle_month(ws, month, as_of=today.replace(day=28) + dt.timedelta(days=4))  # a day of the next month
 
     # 123.45 to the distributor at its standard 0.10: discount 12.35 (12.345 half up), net 111.10;
     # to the tier-2 reseller at its own 0.06: discount 7.41 (7.407), net 116.04.

@@ -11,7 +11,7 @@ from partnerdesk.accounts import authenticate
 from partnerdesk.demo import load_demo
 from partnerdesk.errors import InputError
 from partnerdesk.payments import invoice_balances
-from partnerdesk.settling import closed_periods, settle_month
+from partnerdesk.settling import closed_periods, preview_month, settle_month
 from partnerdesk.whatif import what_if
 
 AS_OF = dt.date(2026, 11, 24)
@@ -36,7 +36,7 @@ def test_the_demo_fills_every_model_state_and_account(workspace):
     assert {row.state for row in applications.list_applications(workspace, submitted_by="applicant")} >= {
         "submitted", "info_requested"}
 
-    assert [p["period"] for p in closed_periods(workspace)] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-Q2"]
+    assert [p.period for p in closed_periods(workspace)] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-Q2"]
     statuses = {i.status.value for i in invoice_balances(workspace, AS_OF).invoices}
     assert statuses == {"paid", "overdue"}
     assert {i.status.value for i in invoice_balances(workspace, dt.date(2026, 9, 15)).invoices} == {
@@ -47,6 +47,17 @@ def test_the_demo_fills_every_model_state_and_account(workspace):
 
     with pytest.raises(InputError, match="the database is not empty"):
         load_demo(workspace, as_of=AS_OF)
+
+
+def test_the_demo_has_late_lines_that_septembers_invoice_carries_as_adjustments(sqlite_workspace):
+    load_demo(sqlite_workspace, as_of=AS_OF)
+    july = settle_month(sqlite_workspace, "2026-07")
+    first = next(i for i in july.invoices if i.issuer == "vendor")
+    september = next(i for i in preview_month(sqlite_workspace, "2026-09").invoices if i.bill_to == first.bill_to)
+    adjustments = [(line.customer_id, line.product, line.adjusts) for line in september.lines if line.adjusts]
+    customer, product = first.lines[0].customer_id, first.lines[0].product
+    assert adjustments == [(customer, product, "2026-07"), (customer, product, "2026-08")]
+    assert settle_month(sqlite_workspace, "2026-07") == july  # the issued invoice is unchanged
 
 
 def test_the_demo_command_prints_its_accounts(sqlite_cli):

@@ -86,15 +86,17 @@ def test_one_id_twice_in_a_file_with_other_content_is_a_bad_row(channel):
     assert stored(channel.ws, UsageLine) == 0
 
 
-def test_lines_of_a_settled_month_are_refused_but_repeats_of_its_lines_are_not(channel):
+def test_a_line_of_a_settled_month_is_accepted_as_late_and_repeats_stay_no_ops(channel):
     channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"]])
     settle_month(channel.ws, "2026-07")
-    lines = refusal(lambda: channel.usage([["L2", "C-1", "ecs", "2026-08-01", "1"],
-                                           ["L3", "C-1", "ecs", "2026-07-31", "1"]], name="late.csv"))
-    assert lines[1] == f"{channel.folder / 'late.csv'}: line 3: usage_date: 2026-07-31 is in 2026-07, which is settled and closed"
-    assert stored(channel.ws, UsageLine) == 1
-    repeat = channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"], ["L2", "C-1", "ecs", "2026-08-01", "1"]])
-    assert (repeat.imported, repeat.already_present) == (1, 1)
+    late = channel.usage([["L2", "C-1", "ecs", "2026-08-01", "1"], ["L3", "C-1", "ecs", "2026-07-31", "1"]],
+                         name="late.csv")
+    assert (late.imported, late.already_present) == (2, 0)
+    assert stored(channel.ws, UsageLine) == 3
+    repeat = channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"], ["L2", "C-1", "ecs", "2026-08-01", "1"],
+                            ["L3", "C-1", "ecs", "2026-07-31", "1"]])
+    assert (repeat.imported, repeat.already_present) == (0, 3)
+    assert stored(channel.ws, UsageLine) == 3
 
 
 def test_a_customer_that_moves_keeps_its_earlier_usage_with_the_earlier_partner(channel):

@@ -11,12 +11,12 @@ from partnerdesk.errors import InputError
 from partnerdesk.imports import import_customers, import_usage
 from partnerdesk.lookups import quarter_commissions
 from partnerdesk.payments import import_payments, invoice_balances
-from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
+from partnerdesk.settling import closed_periods, preview_month
 from partnerdesk.spreadsheet import csv_text
 from settlement.invoices import PaymentStatus
-from views.common import flash, humanize, require, show_input_error, today, uploaded_file, workspace
+from views.common import humanize, require, show_input_error, today, uploaded_file, workspace
 from views.settlement_charts import commission_by_partner_and_tier, revenue_by_month
-from views.settlement_periods import last_complete_quarter, month_choices, quarter_choices, recent_months
+from views.settlement_periods import last_complete_quarter, month_choices, quarter_choices, recent_months, settle_form
 
 IMPORTS = {  # what the file holds: (its columns, the service that imports it)
     "customers": ("customer_id, partner_id, associated_on", import_customers),
@@ -35,7 +35,7 @@ def overview() -> None:
     revenue_by_month(recent_months(6))
     commission_by_partner_and_tier(last_complete_quarter())
     st.subheader("Settled periods")
-    st.dataframe(pd.DataFrame(closed_periods(workspace())), hide_index=True)
+    st.dataframe(pd.DataFrame([p.model_dump() for p in closed_periods(workspace())]), hide_index=True)
 
 
 def import_one(kind: str) -> None:
@@ -63,25 +63,6 @@ def _progress(bar, total: int) -> Callable[[int], None]:
 def _imported(kind: str, summary: ImportSummary) -> None:
     st.success(f"{humanize(kind)}: {summary.rows_read:,} rows read, {summary.imported:,} imported, "
                f"{summary.already_present:,} already present.")
-
-
-def settle() -> None:
-    with st.form("settle"):
-        period = st.text_input("Period to settle", recent_months(1)[0], key="settle.period",
-                               help="A month (YYYY-MM) settles its invoices and agency commissions; "
-                                    "a quarter (YYYY-Qn) the commissions of resellers and distributors.")
-        if not st.form_submit_button("Settle and close the period", type="primary"):
-            return
-    period = period.strip().upper()
-    try:
-        result = settle_quarter(workspace(), period) if "Q" in period else settle_month(workspace(), period)
-    except InputError as error:
-        show_input_error(error)
-        return
-    counted = (f"{len(result.commissions)} commissions" if "Q" in period
-               else f"{len(result.invoices)} invoices and {len(result.agency_commissions)} agency commissions")
-    flash(f"{result.period} settled: {counted}.")
-    st.rerun()
 
 
 def invoices() -> None:
@@ -132,7 +113,7 @@ def payments() -> None:
 
 
 def _settled() -> set[str]:
-    return {p["period"] for p in closed_periods(workspace())}
+    return {p.period for p in closed_periods(workspace())}
 
 
 def import_files() -> None:
@@ -141,8 +122,8 @@ def import_files() -> None:
 
 
 def settling() -> None:
-    settle()
-    st.dataframe(pd.DataFrame(closed_periods(workspace())), hide_index=True)
+    settle_form()
+    st.dataframe(pd.DataFrame([p.model_dump() for p in closed_periods(workspace())]), hide_index=True)
 
 
 SECTIONS = {"Overview": overview, "Import files": import_files, "Settle": settling, "Invoices": invoices,

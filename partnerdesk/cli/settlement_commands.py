@@ -36,12 +36,12 @@ def _usage_import(args):
 
 def _settle_month(args):
     ws = Workspace.open()
-    return settling.settle_month(ws, args.month, _plan(ws, args))
+    return settling.settle_month(ws, args.month, _plan(ws, args), as_of=args.as_of or dt.date.today())
 
 
 def _settle_quarter(args):
     ws = Workspace.open()
-    return settling.settle_quarter(ws, args.quarter, _plan(ws, args))
+    return settling.settle_quarter(ws, args.quarter, _plan(ws, args), as_of=args.as_of or dt.date.today())
 
 
 def _whatif(args):
@@ -92,10 +92,13 @@ def register(commands) -> None:
     month = settle_sub.add_parser("month", help="monthly invoices and agency commissions")
     month.add_argument("month", metavar="YYYY-MM")
     month.add_argument("--plan", type=Path, metavar="FILE")
+    month.add_argument("--as-of", type=iso_date, help="the settlement's date; the month must have ended (default: today)")
     month.set_defaults(handler=_settle_month)
     quarter = settle_sub.add_parser("quarter", help="quarterly commissions of resellers and distributors")
     quarter.add_argument("quarter", metavar="YYYY-Qn")
     quarter.add_argument("--plan", type=Path, metavar="FILE")
+    quarter.add_argument("--as-of", type=iso_date,
+                         help="the settlement's date; the quarter must have ended (default: today)")
     quarter.set_defaults(handler=_settle_quarter)
 
     what = commands.add_parser("whatif", help="a quarter's commissions under another plan; writes nothing")

@@ -1,0 +1,134 @@
+"""Late lines settled as adjustments, worked out by hand under the shipped plan.
+
+Shipped plan: agency 10 %; direct reseller registered 3 % discount / 1 % commission, gold 8 %
+discount / 2 % commission (4 % from 100 000); marketplace is not commissionable. Rounding is
+half up to cents. Every settlement here is dated the day after its period (`as_of`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from partnerdesk.errors import InputError
+from partnerdesk.lookups import quarter_commissions
+from partnerdesk.payments import invoice_balances
+from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
+from settlement_world import Channel
+
+AUG_1, SEP_1, OCT_1, JAN_1 = dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2027, 1, 1)
+
+
+@pytest.fixture
+def channel(workspace, tmp_path) -> Channel:
+    return Channel(workspace, tmp_path)
+
+
+def json_of(model) -> dict:
+    return model.model_dump(mode="json")
+
+
+def test_a_late_line_goes_on_the_next_invoice_as_an_adjustment_of_its_month(channel):
+    reseller = channel.partner("direct_reseller")  # registered: 3 % discount
+    channel.customers([["C-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100.00"]])
+    [july] = settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices
+    # July: 100.00, discount 3.00, net 97.00
+    channel.usage([["L2", "C-1", "ecs", "2026-07-20", "40.005"],   # late: July is settled
+                   ["L3", "C-1", "ecs", "2026-08-05", "10.00"]], name="late.csv")
+
+    [august] = settle_month(channel.ws, "2026-08", as_of=SEP_1).invoices
+    # August's own line: 10.00, discount 0.30, net 9.70.
+    # The July line is now 100.00 + 40.005 = 140.005 -> 140.01, of which 100.00 was invoiced:
+    # adjustment 40.01, discount 40.01 x 0.03 = 1.2003 -> 1.20, net 38.81.
+    assert [json_of(line) for line in august.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "10.00", "discount": "0.30", "net": "9.70"},
+        {"customer_id": "C-1", "product": "ecs", "gross": "40.01", "discount": "1.20", "net": "38.81",
+         "adjusts": "2026-07"}]
+    # invoice: gross 10.00 + 40.01 = 50.01, discount 0.30 + 1.20 = 1.50, total 48.51
+    assert (str(august.gross), str(august.discount), str(august.total)) == ("50.01", "1.50", "48.51")
+    assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == [july]  # issued: unchanged
+    assert (str(july.total), july.lines[0].adjusts) == ("97.00", None)
+    assert settle_month(channel.ws, "2026-08", as_of=SEP_1).invoices == [august]  # settling twice
+    assert [i.total for i in invoice_balances(channel.ws, OCT_1).invoices] == [july.total, august.total]
+
+    channel.usage([["L4", "C-1", "ecs", "2026-07-21", "0.003"]], name="tiny.csv")
+    # July's line now 140.008 -> 140.01, all invoiced: no adjustment line, and September has no invoice
+    assert settle_month(channel.ws, "2026-09", as_of=OCT_1).invoices == []
+
+
+def test_a_late_agency_line_is_a_separate_commission_entry_and_a_credit_claws_back(channel):
+    agency = channel.partner("agency")
+    channel.customers([["C-A", agency, "2026-01-01"]])
+    channel.usage([["L1", "C-A", "ecs", "2026-07-03", "1000.00"]])
+    assert [json_of(c) for c in settle_month(channel.ws, "2026-07", as_of=AUG_1).agency_commissions] == [
+        {"partner_id": agency, "period": "2026-07", "commissionable": "1000.00", "rate": "0.10",
+         "commission": "100.00"}]
+    channel.usage([["L2", "C-A", "ecs", "2026-07-30", "250.00"],
+                   ["L3", "C-A", "marketplace", "2026-07-30", "999.00"],   # not commissionable
+                   ["L4", "C-A", "oss", "2026-08-02", "30.00"]], name="late.csv")
+    # July now 1000.00 + 250.00 = 1250.00 commissionable -> 125.00; paid 100.00: +25.00
+    assert [json_of(c) for c in settle_month(channel.ws, "2026-08", as_of=SEP_1).agency_commissions] == [
+        {"partner_id": agency, "period": "2026-08", "commissionable": "30.00", "rate": "0.10", "commission": "3.00"},
+        {"partner_id": agency, "period": "2026-08", "commissionable": "250.00", "rate": "0.10",
+         "commission": "25.00", "adjusts": "2026-07"}]
+
+    channel.usage([["L5", "C-A", "ecs", "2026-07-31", "-400.00"]], name="credit.csv")
+    # July now 1250.00 - 400.00 = 850.00 -> 85.00; paid 100.00 + 25.00 = 125.00: -40.00 back
+    [credit] = settle_month(channel.ws, "2026-09", as_of=OCT_1).agency_commissions
+    assert json_of(credit) == {"partner_id": agency, "period": "2026-09", "commissionable": "-400.00",
+                               "rate": "0.10", "commission": "-40.00", "adjusts": "2026-07"}
+
+
+def test_a_late_line_that_lifts_a_settled_quarter_over_a_band_is_paid_next_quarter(channel):
+    gold = channel.partner("direct_reseller", tier="gold")  # 2 %, 4 % from 100 000
+    channel.customers([["C-G", gold, "2026-01-01"]])
+    channel.usage([["L1", "C-G", "ecs", "2026-08-15", "90000.00"]])
+    [q3] = settle_quarter(channel.ws, "2026-Q3", as_of=OCT_1).commissions
+    assert (str(q3.commissionable), str(q3.rate), str(q3.commission)) == ("90000.00", "0.02", "1800.00")
+    channel.usage([["L2", "C-G", "ecs", "2026-09-30", "15000.00"],    # late for 2026-Q3
+                   ["L3", "C-G", "ecs", "2026-10-02", "1000.00"]], name="late.csv")
+
+    q4 = settle_quarter(channel.ws, "2026-Q4", as_of=JAN_1)
+    # Q4's own: 1000.00 x 0.02 = 20.00.
+    # Q3 again: 90000.00 + 15000.00 = 105000.00 reaches the 100 000 band: x 0.04 = 4200.00;
+    # paid 1800.00, so the difference is 2400.00 on 15000.00 more commissionable.
+    assert [json_of(c) for c in q4.commissions] == [
+        {"partner_id": gold, "tier": "gold", "commissionable": "1000.00", "rate": "0.02", "commission": "20.00"},
+        {"partner_id": gold, "tier": "gold", "commissionable": "15000.00", "rate": "0.04", "commission": "2400.00",
+         "adjusts": "2026-Q3"}]
+    assert [json_of(c) for c in quarter_commissions(channel.ws, "2026-Q3")] == [json_of(q3)]  # unchanged
+    assert settle_quarter(channel.ws, "2026-Q4", as_of=JAN_1) == q4
+
+    channel.usage([["L4", "C-G", "ecs", "2026-07-01", "-10000.00"]], name="credit.csv")
+    [clawback] = settle_quarter(channel.ws, "2027-Q1", as_of=dt.date(2027, 4, 1)).commissions
+    # Q3 again: 105000.00 - 10000.00 = 95000.00 falls back to 2 %: 1900.00;
+    # paid 1800.00 + 2400.00 = 4200.00, so 2300.00 is clawed back.
+    assert json_of(clawback) == {"partner_id": gold, "tier": "gold", "commissionable": "-10000.00",
+                                 "rate": "0.02", "commission": "-2300.00", "adjusts": "2026-Q3"}
+
+
+def test_a_period_that_has_not_ended_is_refused_and_nothing_is_written(channel):
+    reseller = channel.partner("direct_reseller")
+    channel.customers([["C-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100.00"]])
+    with pytest.raises(InputError, match="2026-07 has not ended on 2026-07-31"):
+        settle_month(channel.ws, "2026-07", as_of=dt.date(2026, 7, 31))
+    with pytest.raises(InputError, match="2026-Q3 has not ended on 2026-09-30"):
+        settle_quarter(channel.ws, "2026-Q3", as_of=dt.date(2026, 9, 30))
+    assert closed_periods(channel.ws) == []
+    assert preview_month(channel.ws, "2026-07").invoices[0].total == settle_month(channel.ws, "2026-07",
+                                                                                  as_of=AUG_1).invoices[0].total
+
+
+def test_the_cli_refuses_an_unended_period_with_exit_2_and_settles_an_ended_one(cli, tmp_path):
+    month = cli("settle", "month", "2026-11", "--as-of", "2026-11-30")
+    assert (month.code, month.stdout) == (2, "")
+    assert "2026-11 has not ended on 2026-11-30" in month.stderr
+    quarter = cli("settle", "quarter", "2026-Q4", "--as-of", "2026-12-31")
+    assert (quarter.code, quarter.stdout) == (2, "")
+    assert cli("invoices").json["invoices"] == []
+    ended = cli("settle", "month", "2026-11", "--as-of", "2026-12-01")
+    assert ended.code == 0, ended.stderr
+    assert ended.json == {"period": "2026-11", "invoices": [], "agency_commissions": []}
