@@ -1,6 +1,8 @@
 """A partner's customers: register a lead, invite it (the code and link to send), the requests
 and their history, and the customers it has today."""
 
+from urllib.parse import urlsplit
+
 import pandas as pd
 import streamlit as st
 
@@ -37,7 +39,8 @@ def invitation_shown() -> None:
     if sent is None:
         return
     request_id, code = sent
-    base = str(st.context.url or "").split("?")[0]
+    page = urlsplit(str(st.context.url or ""))
+    base = f"{page.scheme}://{page.netloc}/" if page.netloc else "/"  # the app's root: the accept page
     st.success(f"Invitation for request {request_id} ready. Send the customer this code or link; it works once.")
     st.code(code, language=None)
     st.code(f"{base}?code={code}", language=None)
