@@ -25,6 +25,7 @@ from qualification.decide import decide
 from qualification.decision import Decision
 from qualification.facts import Circumstances
 from qualification.filed import FiledApplication
+from qualification.precheck import unknown_currency
 from qualification.rulebook import Rulebook
 from storage.uow import UnitOfWork
 
@@ -60,7 +61,7 @@ def parse_application(data: Any, rulebook: Rulebook) -> Application:
     for field in ("capital_currency", "commitment_currency"):
         code = getattr(application, field)
         if code not in rulebook.currencies.rates:
-            raise InputError(f"{field}: unknown currency {shown(code)} (not in the rules' currency table)")
+            raise InputError(f"{field}: {unknown_currency(code)}")
     return application
 
 
@@ -197,9 +198,10 @@ def count_applications(ws: Workspace, state: str | None = None, partner_type: st
         return uow.applications.count(state, partner_type, territory, submitted_by)
 
 
-def applications_by_state(ws: Workspace) -> dict[str, int]:
+def applications_by_state(ws: Workspace, partner_type: str | None = None,
+                          territory: str | None = None) -> dict[str, int]:
     with ws.reading() as uow:
-        return uow.applications.count_by_state()
+        return uow.applications.count_by_state(partner_type, territory)
 
 
 def application_territories(ws: Workspace) -> list[str]:

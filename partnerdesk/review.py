@@ -17,12 +17,12 @@ from partnerdesk.errors import InputError
 from partnerdesk.partner_accounts import activate
 from partnerdesk.workspace import Workspace
 from qualification.decide import decide
-from qualification.decision import Decision, Status
+from qualification.decision import Decision
 from qualification.filed import FiledApplication
+from qualification.rulebook import Rulebook
+from qualification.territory import territory
 from settlement.plan import Plan
 from storage.uow import UnitOfWork
-
-TERRITORY_CAP = "territory_cap"
 
 
 def _require_reason(reason: str | None, what: str) -> str:
@@ -45,10 +45,6 @@ def _tier_for(plan: Plan, partner_type: PartnerType, tier: str | None) -> str | 
 def _check_approval(application_id: int, decision: Decision, confirmed: list[str], override: bool,
                     reason: str | None) -> list[str]:
     """Refuse an approval the rules and the manager's confirmations do not support."""
-    cap = decision.criterion(TERRITORY_CAP)
-    if cap is not None and cap.status is Status.failed:
-        raise InputError(f"application {application_id}: {cap.message}; no distributor can be approved "
-                         f"into a full territory")
     unknown = [c for c in confirmed if decision.criterion(c) is None]
     if unknown:
         raise InputError(f"--confirm: {', '.join(unknown)} is not a criterion of {decision.partner_type.value}")
@@ -65,14 +61,24 @@ def _check_approval(application_id: int, decision: Decision, confirmed: list[str
     return []
 
 
+def _admit(uow: UnitOfWork, filed: FiledApplication, rulebook: Rulebook) -> None:
+    """Refuse a distributor into a full territory, even by an override: its row is locked first,
+    so the count stays true until this transaction ends."""
+    uow.territories.lock(filed.territory)
+    standing = territory(rulebook, filed.territory, uow.territories.approved_distributors(filed.territory))
+    refusal = standing.refusal()
+    if refusal:
+        raise InputError(f"application {filed.id}: {refusal}; no distributor can be approved into a full territory")
+
+
 def _approve(uow: UnitOfWork, filed: FiledApplication, ws: Workspace, plan: Plan, by: str,
              reason: str | None, confirmed: list[str], override: bool, tier: str | None,
              at: dt.datetime) -> dict:
     application = filed.application()
-    if application.partner_type is PartnerType.distributor:
-        uow.territories.lock(filed.territory)
-    earlier = uow.applications.latest_decision(filed.id)
     rulebook = ws.rulebook
+    if application.partner_type is PartnerType.distributor:
+        _admit(uow, filed, rulebook)
+    earlier = uow.applications.latest_decision(filed.id)
     circumstances = situation(uow, application, earlier.as_of)
     decision = decide(application, circumstances, rulebook)
     if decision != earlier:

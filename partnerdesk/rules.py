@@ -19,6 +19,7 @@ from qualification.decide import decide, facts_for, measure_alike, statuses
 from qualification.decision import Status
 from qualification.facts import Circumstances
 from qualification.rulebook import load_rulebook, rulebook_from_sources
+from qualification.territory import missing_cap_criterion
 from settlement.plan import PLAN_FILE, load_plan
 
 
@@ -29,6 +30,8 @@ def check(rules_dir: Path) -> dict:
     rulebook, errors = load_rulebook(rules_dir)
     plan, plan_errors = load_plan(rules_dir / PLAN_FILE)
     problems = [str(e) for e in [*errors, *plan_errors]]
+    if rulebook is not None and (missing := missing_cap_criterion(rulebook)):
+        problems.append(missing)
     if problems:
         raise InputError("\n".join(f"{rules_dir / p}" for p in problems))
     return {"rules_dir": str(rules_dir), "rules_version": rulebook.version, "plan_version": plan.version,

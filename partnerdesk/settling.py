@@ -72,8 +72,8 @@ def _ended_or_refuse(period: Month | Quarter, as_of: dt.date) -> None:
         raise InputError(f"{'month' if isinstance(period, Month) else 'quarter'}: {error}") from None
 
 
-def _settled(uow: UnitOfWork, kind: str, besides: str) -> list[str]:
-    """The periods of this kind settled already, but for `besides`."""
+def _settled(uow: UnitOfWork, kind: str, besides: str | None = None) -> list[str]:
+    """The periods of this kind settled already (but for `besides`)."""
     return [p.period for p in uow.periods.list() if p.kind == kind and p.period != besides]
 
 
@@ -162,7 +162,7 @@ def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None, at
         figures = month_figures(uow, month, plan)
         uow.periods.close(month.key, "month", plan, at)
         uow.periods.save_month(figures)
-        uow.usage.settle_late("month", [*_settled(uow, "month", ""), month.key], month.key)
+        uow.usage.settle_late("month", _settled(uow, "month"), month.key)
         return figures
 
 
@@ -180,7 +180,7 @@ def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = No
         figures = quarter_figures(uow, quarter, plan)
         uow.periods.close(quarter.key, "quarter", plan, at)
         uow.periods.save_commissions(quarter.key, figures.commissions)
-        settled = [Quarter.parse(q) for q in _settled(uow, "quarter", "")]
+        settled = [Quarter.parse(q) for q in _settled(uow, "quarter")]
         uow.usage.settle_late("quarter", [m.key for q in settled for m in q.months], quarter.key)
         return figures
 
@@ -210,6 +210,8 @@ class SettlementPreview(BaseModel):
     closes: list[str]
     """The months whose lines' partners the settlement fixes for good."""
     settled: bool
+    adjusts: list[str]
+    """Settled periods whose late lines this settlement settles as adjustments."""
     refusal: str | None
     """Why it cannot be settled on that day (it has not ended), or None."""
 
@@ -225,10 +227,20 @@ def preview_settlement(ws: Workspace, period: str, as_of: dt.date) -> Settlement
         refusal = None
     except NotEnded as error:
         refusal = str(error)
+    kind = "month" if isinstance(chosen, Month) else "quarter"
     with ws.reading() as uow:
         settled = uow.periods.get(chosen.key) is not None
-    return SettlementPreview(period=chosen.key, kind="month" if isinstance(chosen, Month) else "quarter",
-                             closes=[m.key for m in months_closed_by(chosen)], settled=settled, refusal=refusal)
+        adjusts = [] if settled else _late_periods(uow, kind, chosen.key)
+    return SettlementPreview(period=chosen.key, kind=kind, closes=[m.key for m in months_closed_by(chosen)],
+                             settled=settled, adjusts=adjusts, refusal=refusal)
+
+
+def _late_periods(uow: UnitOfWork, kind: str, besides: str) -> list[str]:
+    """The settled periods of this kind with late lines that no settlement has accounted for yet."""
+    periods = _settled(uow, kind, besides)
+    months = {p: [m.key for m in Quarter.parse(p).months] if kind == "quarter" else [p] for p in periods}
+    late = {m for m, _ in uow.usage.late_owners(kind, [m for ms in months.values() for m in ms])} if periods else set()
+    return [p for p in periods if late & set(months[p])]
 
 
 def settle(ws: Workspace, period: str, as_of: dt.date) -> MonthSettlement | QuarterSettlement:

@@ -11,13 +11,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from qualification.rulebook import QUALIFICATION_FILES, Rulebook, read_sources, rulebook_from_sources
 from settlement.plan import PLAN_FILE, Plan, load_plan
-from storage.db import get_engine
+from storage.db import Engine, get_engine
 from storage.uow import UnitOfWork, reading, unit_of_work
 
 

@@ -107,8 +107,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+def _certificate_id(value: str) -> str:
+    if not value:
+        raise ValueError("every certificate needs its id")
+    return _text(value)
+
+
 class AcpCertificate(_Strict):
-    id: Text = Field(min_length=1)
+    id: Annotated[str, AfterValidator(_certificate_id)]
     holder: Text = ""
     expires_on: IsoDate
 

@@ -133,15 +133,14 @@ def measure_alike(one: Rulebook, other: Rulebook) -> bool:
         (other.currencies, other.territories, other.registration)
 
 
-def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:
-    """The decision on an application under a rulebook; the same inputs give the same decision."""
-    facts = facts_for(application, situation, rulebook)
-    firings = evaluator_for(rulebook).firings(facts)
-    own = evaluate(rulebook, application.partner_type, facts, application.territory, firings)
+def _decision(partner_type: PartnerType, situation: Circumstances, rulebook: Rulebook,
+              facts: dict[str, int | str], firings: Firings, territory: str) -> Decision:
+    """The decision as one partner type, from the firings of the one engine run."""
+    own = evaluate(rulebook, partner_type, facts, territory, firings)
     failed = [r.id for r in own if r.status is Status.failed]
-    others = [t for t in APPLICABLE if t is not application.partner_type]
+    others = [t for t in APPLICABLE if t is not partner_type]
     return Decision(
-        partner_type=application.partner_type,
+        partner_type=partner_type,
         eligible=not failed,
         as_of=situation.as_of,
         rules_version=rulebook.version,
@@ -150,3 +149,20 @@ def decide(application: Application, situation: Circumstances, rulebook: Ruleboo
         to_review=[r.id for r in own if r.status is Status.review],
         qualifies_as=[t for t in others if not any(f[2] == "fail" for f in firings[t])],
     )
+
+
+def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:
+    """The decision on an application under a rulebook; the same inputs give the same decision."""
+    facts = facts_for(application, situation, rulebook)
+    firings = evaluator_for(rulebook).firings(facts)
+    return _decision(application.partner_type, situation, rulebook, facts, firings, application.territory)
+
+
+def decide_each_type(application: Application, situation: Circumstances,
+                     rulebook: Rulebook) -> dict[PartnerType, Decision]:
+    """The decision as every partner type one applies for, from one engine run (the facts do not
+    depend on the type applied for); the type applied for comes first."""
+    facts = facts_for(application, situation, rulebook)
+    firings = evaluator_for(rulebook).firings(facts)
+    order = [application.partner_type, *(t for t in APPLICABLE if t is not application.partner_type)]
+    return {t: _decision(t, situation, rulebook, facts, firings, application.territory) for t in order}

@@ -32,30 +32,40 @@ class FactSpec:
     kind: FactKind
     label: str
     values: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()  # the application's fields the fact is measured from
 
 
 FACTS: dict[str, FactSpec] = {
-    "registered_full_years": FactSpec(FactKind.count, "full years since registration"),
+    "registered_full_years": FactSpec(FactKind.count, "full years since registration",
+                                      fields=("registration_date",)),
     "registration_date_status": FactSpec(
-        FactKind.enum, "registration date", ("on_or_before_decision", "in_future", "missing")
-    ),
+        FactKind.enum, "registration date", ("on_or_before_decision", "in_future", "missing"),
+        fields=("registration_date",)),
     "registration_number_status": FactSpec(
-        FactKind.enum, "registration number", ("valid", "format_not_known", "invalid", "missing")
-    ),
-    "capital_usd": FactSpec(FactKind.money, "registered capital in USD"),
-    "financial_health": FactSpec(FactKind.enum, "financial health", ("healthy", "concerns", "unknown")),
-    "existing_customers": FactSpec(FactKind.count, "existing customers"),
-    "business_areas": FactSpec(FactKind.set, "business areas", tuple(a.value for a in BusinessArea)),
-    "industry_count": FactSpec(FactKind.count, "selected industries"),
-    "dedicated_staff": FactSpec(FactKind.count, "dedicated staff"),
-    "valid_acp_certificates": FactSpec(FactKind.count, "valid ACP certificates"),
-    "customer_operations_years": FactSpec(FactKind.decimal, "years of customer operations"),
-    "tier2_resellers_managed": FactSpec(FactKind.count, "tier-2 resellers managed"),
-    "revenue_commitment_usd": FactSpec(FactKind.money, "first-year revenue commitment in USD"),
-    "approved_distributors": FactSpec(FactKind.count, "approved distributors in the territory"),
-    "territory_cap": FactSpec(FactKind.count, "distributor cap of the territory"),
-    "statement_words": FactSpec(FactKind.count, "words in the applicant's statement"),
+        FactKind.enum, "registration number", ("valid", "format_not_known", "invalid", "missing"),
+        fields=("registration_number", "registration_country", "territory")),
+    "capital_usd": FactSpec(FactKind.money, "registered capital in USD",
+                            fields=("registered_capital", "capital_currency")),
+    "financial_health": FactSpec(FactKind.enum, "financial health", ("healthy", "concerns", "unknown"),
+                                 fields=("financial_health",)),
+    "existing_customers": FactSpec(FactKind.count, "existing customers", fields=("existing_customers",)),
+    "business_areas": FactSpec(FactKind.set, "business areas", tuple(a.value for a in BusinessArea),
+                               fields=("business_areas",)),
+    "industry_count": FactSpec(FactKind.count, "selected industries", fields=("industries",)),
+    "dedicated_staff": FactSpec(FactKind.count, "dedicated staff", fields=("dedicated_staff",)),
+    "valid_acp_certificates": FactSpec(FactKind.count, "valid ACP certificates", fields=("acp_certificates",)),
+    "customer_operations_years": FactSpec(FactKind.decimal, "years of customer operations",
+                                          fields=("customer_operations_years",)),
+    "tier2_resellers_managed": FactSpec(FactKind.count, "tier-2 resellers managed",
+                                        fields=("tier2_resellers_managed",)),
+    "revenue_commitment_usd": FactSpec(FactKind.money, "first-year revenue commitment in USD",
+                                       fields=("first_year_revenue_commitment", "commitment_currency")),
+    "approved_distributors": FactSpec(FactKind.count, "approved distributors in the territory",
+                                      fields=("territory",)),
+    "territory_cap": FactSpec(FactKind.count, "distributor cap of the territory", fields=("territory",)),
+    "statement_words": FactSpec(FactKind.count, "words in the applicant's statement", fields=("statement",)),
 }
+
 
 class Circumstances(BaseModel):
     """What the world looks like when the decision is made (injected, never read from a clock)."""

@@ -18,11 +18,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_LOCK_KEY = 74_171_001  # PostgreSQL advisory lock held while migrating
 WRITES = "partnerdesk_writes"  # execution option of a transaction that will write
+DatabaseUnusable = OperationalError  # the database cannot be reached or used: the doors report it
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()

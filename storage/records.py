@@ -117,9 +117,10 @@ class Applications:
                                 territory, submitted_by)
         return self._session.exec(statement).one()
 
-    def count_by_state(self) -> dict[str, int]:
-        statement = select(ApplicationRow.state, func.count()).group_by(ApplicationRow.state)
-        return dict(self._session.exec(statement).all())
+    def count_by_state(self, partner_type: str | None = None, territory: str | None = None) -> dict[str, int]:
+        """How many applications are in each state, of one type and territory when given."""
+        statement = self._where(select(ApplicationRow.state, func.count()), None, partner_type, territory, None)
+        return dict(self._session.exec(statement.group_by(ApplicationRow.state)).all())
 
     def territories(self) -> list[str]:
         """The territories applications were made for."""

@@ -92,7 +92,7 @@ def fill_application(at: AppTest, form: str, data: dict) -> AppTest:
             for role, count in value.items():
                 at.number_input(key=f"{key}.{role}").set_value(count)
         elif name == "acp_certificates":
-            at.session_state[key] = {"edited_rows": {}, "added_rows": value, "deleted_rows": []}
+            fill_certificates(at, key, value)
         elif name == "customer_operations_years":
             at.number_input(key=key).set_value(float(value))
         else:
@@ -100,3 +100,13 @@ def fill_application(at: AppTest, form: str, data: dict) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def fill_certificates(at: AppTest, key: str, certificates: list[dict]) -> None:
+    """Say how many certificates there are, then type each one into its row of fields."""
+    at.number_input(key=f"{key}.count").set_value(len(certificates)).run()
+    for i, certificate in enumerate(certificates):
+        at.text_input(key=f"{key}.{i}.id").input(certificate.get("id", ""))
+        at.text_input(key=f"{key}.{i}.holder").input(certificate.get("holder", ""))
+        expires = certificate.get("expires_on")
+        at.date_input(key=f"{key}.{i}.expires_on").set_value(dt.date.fromisoformat(expires) if expires else None)

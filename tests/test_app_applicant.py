@@ -24,8 +24,45 @@ def test_the_form_shows_each_validation_message_under_its_field(app_url):
                                    "contact_email": "not an address"})
     assert any(e.startswith("must be a decimal of digits") for e in errors(at))
     assert "not an e-mail address: 'not an address'" in errors(at)
-    assert any(w.startswith("Fix the form to see the pre-check") for w in (w.value for w in at.warning))
-    assert not at.tabs
+
+
+def test_an_e_mail_typo_leaves_the_whole_pre_check_standing(app_url):
+    at = sign_in(app_url, "applicant")
+    fill_application(at, "apply", a_passing(contact_email="ops@acme"))
+    assert "not an e-mail address: 'ops@acme'" in errors(at)
+    # No criterion reads the e-mail, so every one is decided as for the passing application.
+    assert [t.label for t in at.tabs] == [
+        "Direct reseller (your choice): eligible", "Agency: eligible", "Distributor: eligible"]
+
+
+def test_a_grouped_capital_says_how_to_write_it_and_only_the_capital_criterion_waits(app_url):
+    at = sign_in(app_url, "applicant")
+    fill_application(at, "apply", a_passing("agency", registered_capital="50,000"))
+    assert "must be written without thousands separators (50000, not 50,000)" in errors(at)
+    assert [t.label for t in at.tabs] == [
+        "Agency (your choice): 1 not decided", "Direct reseller: eligible", "Distributor: eligible"]
+    page = texts(at)
+    assert "**Registered capital** (not decided): fix registered capital first" in page
+    assert "**Entity age** (pass)" in page
+
+
+def test_a_certificate_without_an_id_is_named_not_dropped(app_url, app_workspace):
+    at = sign_in(app_url, "applicant")
+    fill_application(at, "apply", a_passing(acp_certificates=[
+        *LASTING[:3], {"holder": "Jane Tan", "expires_on": "2099-06-30"}]))
+    assert "row 4, id: every certificate needs its id" in errors(at)
+    press(at, "Submit application")
+    assert "acp_certificates.3.id: every certificate needs its id" in errors(at)
+    assert list_applications(app_workspace) == []
+
+
+def test_a_certificate_without_a_holder_is_stored_with_an_empty_holder(app_url, app_workspace):
+    at = sign_in(app_url, "applicant")
+    fill_application(at, "apply", a_passing(acp_certificates=[
+        {"id": "ACP-001", "expires_on": "2099-06-30"}, *LASTING[1:]]))
+    press(at, "Submit application")
+    [row] = list_applications(app_workspace)
+    assert [c.holder for c in row.application().acp_certificates] == ["", "Jane Tan", "Jane Tan", "Jane Tan"]
 
 
 def test_the_pre_check_shows_every_partner_type_criterion_by_criterion(app_url):

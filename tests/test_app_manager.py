@@ -204,3 +204,35 @@ def test_audit_times_are_times_and_failed_criteria_are_named_for_people(app_url,
     assert "not eligible (failed: Dedicated staff)" in texts(at)
     assert [b.label for b in at.button if b.label != "Sign out"] == [
         "Override and approve", "Request information", "Reject"]
+
+
+def test_the_queue_counts_follow_its_filters_and_any_state_lists_every_state(app_url, app_workspace):
+    reseller = apply(app_workspace, company_name="Reseller Cloud", number=0)
+    apply(app_workspace, "distributor", company_name="Distributor Cloud", number=1, territory="HK")
+    apply(app_workspace, company_name="Other Reseller", number=2)
+    review(app_workspace, reseller, Action.reject, by="maria", reason="Not a fit.")
+    at = sign_in(app_url, "manager")
+    assert [m.value for m in at.metric] == ["2", "0", "0", "1"]  # submitted, info requested, approved, rejected
+    at.selectbox(key="queue.partner_type").set_value("direct_reseller").run()
+    assert [m.value for m in at.metric] == ["1", "0", "0", "1"]
+    assert "1 application, oldest first." in texts(at)
+    at.selectbox(key="queue.state").set_value("any").run()
+    assert at.dataframe[0].value["company"].tolist() == ["Reseller Cloud", "Other Reseller"]
+    assert "2 applications, oldest first." in texts(at)
+
+
+def test_the_audit_trail_names_confirmed_criteria_by_their_titles(app_url, app_workspace):
+    application_id = apply(app_workspace)
+    review(app_workspace, application_id, Action.approve, by="maria", confirm=DR_REVIEW)
+    at = reviewing(app_url, application_id)
+    details = at.dataframe[1].value["details"].tolist()[-1]
+    assert "Confirmed: Industry capability, Customer operations" in details
+
+
+def test_a_registration_number_without_a_known_format_reads_in_words(app_url, app_workspace):
+    application_id = apply(app_workspace, territory="DE", registration_country="DE",
+                           registration_number="HRB 12345")
+    at = reviewing(app_url, application_id)
+    messages = at.dataframe[0].value["message"].tolist()
+    assert "registration number format not known; registered on or before the decision date" in messages
+    assert not any("format_not_known" in m for m in messages)

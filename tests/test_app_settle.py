@@ -31,3 +31,14 @@ def test_a_period_that_has_not_ended_is_refused_without_a_confirmation(demo_url)
     assert "2099-01 has not ended on " in shown(at.error[0].value)
     assert not [b for b in at.button if b.label.startswith("Confirm")]
     assert "2099-01" not in at.dataframe[0].value["period"].tolist()
+
+
+def test_the_late_lines_a_month_will_settle_as_adjustments_are_named_before_confirming(demo_url):
+    at = settle_section(demo_url)  # the demo has a late line of 2026-07 and a credit of 2026-08
+    at.text_input(key="settle.period").input("2026-09")
+    press(at, "Settle and close the period")
+    assert "Late lines of 2026-07, 2026-08 settle with it as adjustments" in texts(at)
+    press(at, "Confirm: settle 2026-09")
+    at.text_input(key="settle.period").input("2026-10")
+    press(at, "Settle and close the period")
+    assert "Late lines of" not in texts(at)  # September's settlement settled them

@@ -10,6 +10,7 @@ from conftest import RULES_DIR, write_json
 from factories import AS_OF, SG_UENS, application
 from kernel.states import Action
 from partnerdesk import applications
+from partnerdesk.errors import InputError
 from partnerdesk.review import review
 from partnerdesk.rules import replay
 from partnerdesk.settings import Settings
@@ -132,3 +133,40 @@ def test_a_decision_replays_from_its_kept_rules_after_the_files_change(workspace
     assert replayed["reproduced"] is True
     assert replayed["rules_version"] == decision.rules_version != under_draft.rulebook.version
     assert replayed["decision"]["failed"] == ["acp_certificates"]
+
+
+CAP_CRITERION = """  - id: territory_cap
+    title: Territory cap
+    checks:
+      - fact: approved_distributors
+        op: "<"
+        value: {fact: territory_cap}
+        fail_message: "{actual} distributors already approved in {territory}; its cap is {territory_cap}"
+    required: "fewer approved distributors in the territory than its cap"
+    pass_message: "{actual} distributors approved in {territory}; its cap is {territory_cap}"
+"""
+
+
+def test_rules_check_refuses_a_distributor_rulebook_without_the_territory_cap(sqlite_cli, draft):
+    replace(draft / "distributor.yaml", CAP_CRITERION, "")
+    result = sqlite_cli("rules", "check", draft)
+    assert result.code == 2
+    assert result.stdout == ""
+    assert f"{draft / 'distributor.yaml'}: no criterion checks the territory cap" in result.stderr
+
+
+def test_a_renamed_cap_criterion_still_keeps_every_override_out_of_a_full_territory(sqlite_workspace, sqlite_cli,
+                                                                                   draft):
+    replace(draft / "distributor.yaml", "id: territory_cap", "id: room_in_territory")
+    assert sqlite_cli("rules", "check", draft).code == 0
+    ws = Workspace(engine=sqlite_workspace.engine, rules_dir=draft)
+    # FR has the default cap of 2 (territories.yaml): two approvals fill it.
+    ids = [applications.submit(ws, application("distributor", territory="FR", registration_number=uen), AS_OF)[0]
+           for uen in SG_UENS[:3]]
+    for application_id in ids[:2]:
+        review(ws, application_id, Action.approve, by="m", confirm=["growth_resources"])
+    with pytest.raises(InputError, match="2 distributors already approved in FR; its cap is 2; no distributor "
+                                         "can be approved into a full territory"):
+        review(ws, ids[2], Action.approve, by="m", override=True, reason="strategic account")
+    assert [a.state.value for a in applications.list_applications(ws, territory="FR")] == \
+        ["approved", "approved", "submitted"]

@@ -14,27 +14,21 @@ from decimal import Decimal
 import pandas as pd
 import pycountry
 import streamlit as st
-from pydantic import ValidationError
 
 from kernel.partner_types import APPLICABLE, PartnerType
-from partnerdesk.applications import parse_application, qualify
-from partnerdesk.errors import InputError
+from partnerdesk.queries import field_problems, precheck
 from partnerdesk.workspace import Workspace
 from qualification.application import Application, BusinessArea
 from qualification.decision import Decision
 from qualification.rulebook import Rulebook
-from views.common import STATUS_ICONS, STATUS_WORDS, humanize
+from views.common import STATUS_ICONS, STATUS_WORDS, humanize, readable
 
 COUNTRIES = {c.alpha_2: c.name for c in sorted(pycountry.countries, key=lambda c: c.name)}
 HEALTH = ["healthy", "concerns", "unknown"]
 INDUSTRIES = ["retail", "finance", "healthcare", "manufacturing", "logistics", "education",
               "government", "media", "gaming", "telecommunications"]
-CERTIFICATE_COLUMNS = {
-    "id": st.column_config.TextColumn("Certificate id", required=True),
-    "holder": st.column_config.TextColumn("Holder"),
-    "expires_on": st.column_config.DateColumn("Expires on", format="YYYY-MM-DD", required=True),
-}
-PRECHECK_STAND_INS = {"company_name": "(company name)", "contact_email": "precheck@partnerdesk.example"}
+MAX_CERTIFICATES = 50
+EARLIEST, LATEST = dt.date(1800, 1, 1), dt.date(2199, 12, 31)  # the date pickers' range
 BLANK = Application.model_construct(partner_type=PartnerType.direct_reseller, company_name="", territory=None,
                                     contact_email="")  # a new form starts from the model's defaults
 
@@ -51,24 +45,29 @@ def _currency(label: str, key: str, rulebook: Rulebook, value: str) -> str:
 
 
 def _certificates(key: str, initial: Application) -> list[dict]:
-    rows = [c.model_dump() for c in initial.acp_certificates]
-    table = pd.DataFrame(rows, columns=list(CERTIFICATE_COLUMNS)).astype({"expires_on": "datetime64[ns]"})
-    edited = st.data_editor(table, key=key, num_rows="dynamic", column_config=CERTIFICATE_COLUMNS,
-                            hide_index=True)
-    return [_certificate(row) for row in edited.to_dict("records") if _filled(row.get("id"))]
+    """One row of fields per certificate; a row with anything typed in is kept, so a row
+    without an id is named by validation instead of disappearing."""
+    count = st.number_input("Number of certificates", min_value=0, max_value=MAX_CERTIFICATES, step=1,
+                            value=len(initial.acp_certificates), key=f"{key}.count")
+    rows = []
+    for i in range(count):
+        given = initial.acp_certificates[i] if i < len(initial.acp_certificates) else None
+        number, holder, expires = st.columns([2, 2, 1])
+        rows.append({
+            "id": number.text_input(f"Certificate {i + 1}: id", given.id if given else "", key=f"{key}.{i}.id"),
+            "holder": holder.text_input(f"Certificate {i + 1}: holder", given.holder if given else "",
+                                        key=f"{key}.{i}.holder"),
+            "expires_on": expires.date_input(f"Certificate {i + 1}: expires on", given.expires_on if given else None,
+                                             min_value=EARLIEST, max_value=LATEST, key=f"{key}.{i}.expires_on"),
+        })
+    return [_certificate(row) for row in rows if any(str(v or "").strip() for v in row.values())]
 
 
 def _certificate(row: dict) -> dict:
-    certificate = {"id": str(row["id"]).strip(), "holder": str(row.get("holder") or "").strip()}
-    expires = row.get("expires_on")
-    if _filled(expires):
-        certificate["expires_on"] = expires if isinstance(expires, str) else pd.Timestamp(expires).date().isoformat()
+    certificate = {"id": row["id"].strip(), "holder": row["holder"].strip()}
+    if row["expires_on"] is not None:
+        certificate["expires_on"] = row["expires_on"].isoformat()
     return certificate
-
-
-def _filled(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NaT \
-        and str(value).strip() != ""
 
 
 def _text(value: str | None) -> str | None:
@@ -106,7 +105,7 @@ def application_fields(key: str, rulebook: Rulebook, initial: Application | None
     _team(form)
     _customers(form)
     data = _as_data(form.values)
-    for name, message in problems(data, rulebook).items():
+    for name, message in field_problems(data, rulebook).items():
         form.slots.get(name, st).error(message)
     return data
 
@@ -123,7 +122,7 @@ def _company(f: _Form, fixed_type: bool) -> None:
         f.add("registration_country", _country("Registration country", f.k("registration_country"),
                                                f.a.registration_country))
         f.add("registration_date", st.date_input("Registration date", f.a.registration_date,
-                                                 min_value=dt.date(1800, 1, 1), key=f.k("registration_date")))
+                                                 min_value=EARLIEST, key=f.k("registration_date")))
     with right:
         f.add("registration_number", st.text_input("Registration number", f.a.registration_number or "",
                                                    key=f.k("registration_number")))
@@ -198,60 +197,52 @@ def _as_data(values: dict[str, object]) -> dict:
     return data
 
 
-def problems(data: dict, rulebook: Rulebook) -> dict[str, str]:
-    """Each field's validation message; required fields still empty are left to submission."""
-    try:
-        Application.model_validate(data)
-    except ValidationError as error:
-        found = {}
-        for item in error.errors():
-            if item["type"] != "missing":
-                found.setdefault(str(item["loc"][0]), item["msg"].removeprefix("Value error, "))
-        return found
-    try:
-        parse_application(data, rulebook)
-    except InputError as error:
-        name, _, message = str(error).partition(": ")
-        return {name: message}
-    return {}
-
-
 def show_precheck(ws: Workspace, data: dict, as_of: dt.date) -> None:
-    """For each partner type, every criterion as pass / fail / needs review and what is missing."""
+    """For each partner type, every criterion as pass / fail / needs review and what is missing;
+    a criterion that reads a field with a problem is shown as not decided yet."""
     st.subheader("Pre-check")
     if "territory" not in data:
         st.info("Choose a territory to see which partner types you qualify for.")
         return
-    chosen = PartnerType(data["partner_type"])
-    decisions = {}
-    for partner_type in [chosen, *(t for t in APPLICABLE if t is not chosen)]:
-        try:
-            decisions[partner_type] = qualify(ws, {**PRECHECK_STAND_INS, **data, "partner_type": partner_type.value},
-                                              as_of)
-        except InputError as error:
-            st.warning(f"Fix the form to see the pre-check: {error}")
-            return
+    found = precheck(ws, data, as_of)
+    if not found.decisions:
+        st.warning("Fix the form to see the pre-check.")
+        return
+    if found.problems:
+        st.warning(f"Fix the marked fields ({', '.join(humanize(f) for f in found.problems)}) to decide "
+                   f"the criteria that need them; the rest is decided below.")
     titles = {t: {c.id: c.title for c in ws.rulebook.criteria(t)} for t in APPLICABLE}
-    tabs = st.tabs([_tab_label(t, d, t is chosen) for t, d in decisions.items()])
-    for tab, (partner_type, decision) in zip(tabs, decisions.items()):
+    chosen = PartnerType(data["partner_type"])
+    tabs = st.tabs([_tab_label(t, d, found.undecided[t], t is chosen) for t, d in found.decisions.items()])
+    for tab, (partner_type, decision) in zip(tabs, found.decisions.items()):
         with tab:
-            _criteria(decision, titles[partner_type])
+            _criteria(decision, titles[partner_type], found.undecided[partner_type])
 
 
-def _tab_label(partner_type: PartnerType, decision: Decision, chosen: bool) -> str:
-    outcome = "eligible" if decision.eligible else f"{len(decision.failed)} to fix"
+def _tab_label(partner_type: PartnerType, decision: Decision, undecided: dict[str, list[str]],
+               chosen: bool) -> str:
+    to_fix = [c for c in decision.failed if c not in undecided]
+    outcome = ", ".join([*([f"{len(to_fix)} to fix"] if to_fix else []),
+                         *([f"{len(undecided)} not decided"] if undecided else [])]) or "eligible"
     return f"{humanize(partner_type.value)}{' (your choice)' if chosen else ''}: {outcome}"
 
 
-def _criteria(decision: Decision, titles: dict[str, str]) -> None:
-    if decision.eligible:
-        st.success("Eligible; a channel manager confirms the criteria marked as needing review.")
+def _criteria(decision: Decision, titles: dict[str, str], undecided: dict[str, list[str]]) -> None:
+    to_fix = [titles[c] for c in decision.failed if c not in undecided]
+    if to_fix:
+        st.error(f"Not eligible yet: {', '.join(to_fix)}.")
+    elif undecided:
+        st.info("Nothing failed so far; the criteria not decided yet wait for the marked fields.")
     else:
-        st.error(f"Not eligible yet: {', '.join(titles[c] for c in decision.failed)}.")
+        st.success("Eligible; a channel manager confirms the criteria marked as needing review.")
     for criterion in decision.criteria:
+        if criterion.id in undecided:
+            fields = ", ".join(humanize(f).lower() for f in undecided[criterion.id])
+            st.markdown(f":material/pending: **{titles[criterion.id]}** (not decided): fix {fields} first")
+            continue
         status = criterion.status.value
         st.markdown(f"{STATUS_ICONS[status]} **{titles[criterion.id]}** ({STATUS_WORDS[status]}): "
-                    f"{criterion.message}")
+                    f"{readable(criterion.message)}")
         if status == "fail":
             st.caption(f"Required: {criterion.required}")
 
@@ -260,6 +251,6 @@ def show_decision(decision: Decision, titles: dict[str, str]) -> None:
     """A stored decision, criterion by criterion, as a table."""
     st.dataframe(
         pd.DataFrame([{"criterion": titles.get(c.id, c.id), "status": STATUS_WORDS[c.status.value],
-                       "message": c.message, "required": c.required,
+                       "message": readable(c.message), "required": readable(c.required),
                        "actual": "" if c.actual is None else str(c.actual)} for c in decision.criteria]),
         hide_index=True)

@@ -13,11 +13,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from kernel.directory import AccountRecord
 from partnerdesk.accounts import Role
 from partnerdesk.errors import InputError
 from partnerdesk.settings import Settings, get_settings
 from partnerdesk.workspace import Workspace
-from storage.tables import UserRow
 
 ACCOUNT = "account"
 FLASH = "flash"
@@ -35,7 +35,7 @@ class Account:
     display_name: str
 
     @classmethod
-    def of(cls, row: UserRow) -> "Account":
+    def of(cls, row: AccountRecord) -> "Account":
         return cls(username=row.username, role=Role(row.role), display_name=row.display_name)
 
 
@@ -64,7 +64,7 @@ def signed_in() -> Account | None:
     return st.session_state.get(ACCOUNT)
 
 
-def sign_in(row: UserRow) -> None:
+def sign_in(row: AccountRecord) -> None:
     st.session_state[ACCOUNT] = Account.of(row)
 
 

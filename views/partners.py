@@ -4,33 +4,33 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kernel.channel import StandingAction
+from kernel.directory import PartnerRecord
 from kernel.partner_types import partner_key
 from partnerdesk.accounts import Role
-from partnerdesk.lookups import customers_of, partners
-from storage.tables import PartnerRow
-from kernel.channel import StandingAction
 from partnerdesk.customers import requests
+from partnerdesk.lookups import customers_of, partners
 from partnerdesk.errors import InputError
 from partnerdesk.partner_accounts import accounts_of
 from partnerdesk.standing import change_standing, current_standing, standing_history
 from views.common import flash, humanize, require, show_input_error, today, workspace
 
 
-def partner_table(rows: list[PartnerRow]) -> pd.DataFrame:
+def partner_table(rows: list[PartnerRecord]) -> pd.DataFrame:
     return pd.DataFrame([
         {"partner": partner_key(p.id), "name": p.name, "type": humanize(p.partner_type), "tier": p.tier,
          "territory": p.territory, "approved on": p.approved_on, "application": p.application_id,
          "discount": p.discount_rate} for p in rows])
 
 
-def by_type_and_tier(rows: list[PartnerRow]) -> None:
+def by_type_and_tier(rows: list[PartnerRecord]) -> None:
     table = partner_table(rows).fillna({"tier": "(none)"})
     st.altair_chart(alt.Chart(table).mark_bar().encode(
         x=alt.X("count():Q", title="partners", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("type:N", title=None), color=alt.Color("tier:N", title="tier")).properties(height=140))
 
 
-def details(partner: PartnerRow, everyone: list[PartnerRow]) -> None:
+def details(partner: PartnerRecord, everyone: list[PartnerRecord]) -> None:
     st.subheader(f"{partner_key(partner.id)} {partner.name}")
     tier = f", tier {partner.tier}" if partner.tier else ""
     st.markdown(f"{humanize(partner.partner_type)} in {partner.territory}{tier}; approved on "

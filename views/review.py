@@ -10,7 +10,8 @@ from kernel.states import OPEN_STATES, Action, allowed
 from partnerdesk.accounts import Role
 from partnerdesk.applications import history, list_applications
 from partnerdesk.errors import InputError
-from partnerdesk.lookups import latest_decision, partners
+from partnerdesk.lookups import latest_decision
+from partnerdesk.queries import territory_status
 from partnerdesk.review import review
 from qualification.decision import Decision
 from qualification.filed import FiledApplication
@@ -59,11 +60,12 @@ def summary(row: FiledApplication, decision: Decision, titles: dict[str, str]) -
 
 def territory(row: FiledApplication) -> None:
     """The territory's distributors against its cap (only a distributor's approval depends on it)."""
-    ws = workspace()
-    distributors = partners(ws, partner_type="distributor", territory=row.territory)
+    status = territory_status(workspace(), row.territory)
     st.subheader(f"Territory {row.territory}")
-    st.metric("Distributors / cap", f"{len(distributors)} / {ws.rulebook.cap_for(row.territory)}")
-    for partner in distributors:
+    st.metric("Distributors / cap", f"{status.territory.approved_distributors} / {status.territory.cap}")
+    if status.territory.full:
+        st.caption("Full: no further distributor can be approved here, not even by an override.")
+    for partner in status.distributors:
         st.markdown(f"- {partner.key} {plain(partner.name)} ({plain(partner.tier)}, since {partner.approved_on})")
 
 
@@ -110,20 +112,28 @@ def act(row: FiledApplication, label: str, account: Account, reason: str, confir
     st.rerun()
 
 
-def audit_trail(row: FiledApplication) -> None:
+def audit_trail(row: FiledApplication, titles: dict[str, str]) -> None:
     st.subheader("Audit trail")
-    st.dataframe(pd.DataFrame([_trail_row(e) for e in history(workspace(), row.id)]), hide_index=True,
+    st.dataframe(pd.DataFrame([_trail_row(e, titles) for e in history(workspace(), row.id)]), hide_index=True,
                  column_config={"when (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 
 
-def _trail_row(entry: dict) -> dict:
-    """An audit entry as a person reads it: its time as a time, the action in words, the rest as details."""
+def _trail_row(entry: dict, titles: dict[str, str]) -> dict:
+    """An audit entry as a person reads it: its time as a time, the action in words, the rest as
+    details, with criteria named by their titles."""
     shown = {name: entry[key] for key, name in TRAIL_COLUMNS.items()}
     shown["when (UTC)"] = dt.datetime.fromisoformat(entry["at"])
     shown["action"] = humanize(entry["action"])
-    shown["details"] = "; ".join(f"{humanize(k)}: {v}" for k, v in entry.items()
+    shown["details"] = "; ".join(f"{humanize(k)}: {_detail(v, titles)}" for k, v in entry.items()
                                  if k not in TRAIL_COLUMNS and v not in ([], None))
     return shown
+
+
+def _detail(value: object, titles: dict[str, str]) -> str:
+    """A list of criteria by their titles; anything else as it is."""
+    if isinstance(value, list):
+        return ", ".join(titles.get(str(v), str(v)) for v in value)
+    return str(value)
 
 
 account = require(Role.manager)
@@ -143,7 +153,7 @@ with main:
     show_decision(decision, titles)
     if row.state in OPEN_STATES:
         actions(row, decision, titles, account)
-    audit_trail(row)
+    audit_trail(row, titles)
 if side is not None:
     with side:
         territory(row)

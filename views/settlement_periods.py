@@ -75,6 +75,8 @@ def _confirm(preview: SettlementPreview) -> None:
     else:
         st.warning(f"Settling {preview.period} closes {', '.join(preview.closes)}: its invoices or commissions "
                    f"are issued for good, and lines that arrive later for these months settle as adjustments.")
+    if preview.adjusts:
+        st.info(f"Late lines of {', '.join(preview.adjusts)} settle with it as adjustments, each naming its period.")
     if st.button(f"Confirm: settle {preview.period}", key="settle.confirm", type="primary"):
         st.session_state.pop(PENDING, None)
         try:

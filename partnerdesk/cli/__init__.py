@@ -14,10 +14,10 @@ import traceback
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
 
 from partnerdesk.cli import platform_commands, qualification_commands, user_commands, settlement_commands
 from partnerdesk.errors import InputError
+from storage.db import DatabaseUnusable
 
 AREAS = (qualification_commands, user_commands, settlement_commands, platform_commands)
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except OperationalError as error:
+    except DatabaseUnusable as error:
         print(f"partnerdesk: the database cannot be used: {error.orig or error}", file=sys.stderr)
         return 1
     except Exception:
