@@ -20,6 +20,7 @@ MY_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", i
 QUEUE = st.Page("views/queue.py", title="Review queue", icon=":material/inbox:")
 REVIEW = st.Page("views/review.py", title="Review an application", icon=":material/fact_check:")
 PARTNERS = st.Page("views/partners.py", title="Partners", icon=":material/groups:")
+TIER_REVIEW = st.Page("views/tier_review.py", title="Tier review", icon=":material/military_tech:")
 SETTLEMENT = st.Page("views/settlement.py", title="Settlement", icon=":material/receipt_long:")
 WHATIF = st.Page("views/whatif.py", title="What-if", icon=":material/tune:")
 RULES = st.Page("views/rules.py", title="Rules", icon=":material/gavel:")
@@ -36,7 +37,7 @@ ACCEPT = st.Page("views/accept.py", title="Accept an invitation", icon=":materia
 
 SECTIONS = {
     "Applying": [APPLY, MY_APPLICATIONS],
-    "Reviewing": [QUEUE, REVIEW, PARTNERS, ASSOCIATIONS],
+    "Reviewing": [QUEUE, REVIEW, PARTNERS, TIER_REVIEW, ASSOCIATIONS],
     "Your business": [PARTNER_HOME, PARTNER_CUSTOMERS, PARTNER_STATEMENTS, PARTNER_TIER2, PARTNER_TEAM,
                       PARTNER_APPLICATIONS],
     "Analysis": [SETTLEMENT, WHATIF, RULES],

@@ -19,7 +19,7 @@ from stdnum.sg import uen
 
 from kernel.periods import Month
 from kernel.states import Action
-from partnerdesk import accounts, applications, imports, lookups, payments, review, settling, tier2
+from partnerdesk import accounts, applications, credit, imports, lookups, payments, review, settling, tier2
 from partnerdesk.demo_platform import load_platform
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
@@ -34,6 +34,7 @@ ACCOUNTS = [("applicant", "applicant-demo", "applicant", "Avery Applicant"),
             ("analyst", "analyst-demo", "analyst", "Ana Analyst"),
             ("admin", "admin-demo", "admin", "Ada Admin")]
 MANAGER = "Morgan Manager"
+NEAR_LIMIT = "Thames Integration Ltd."
 
 # (partner type, company, territory, tier) of the partners approved in March 2026.
 APPROVED = [
@@ -258,11 +259,22 @@ def load_demo(ws: Workspace, as_of: dt.date) -> DemoSummary:
     payments.import_payment_rows(ws, _numbered(_payments(rng, ws, as_of)), "demo payments",
                                  at=_at(dt.date(2026, 10, 2)))
     late = imports.import_usage_rows(ws, _numbered(_late_lines(ws)), "demo late lines")
+    _credit_limit_agreed(ws, partners, as_of)
     for username, password, role, name in ACCOUNTS:
         accounts.add_demo_account(ws, username, password, role, display_name=name)
     partner_logins = [DemoAccount(username=u, password=p, role="partner", partner_id=partner)
                       for u, p, partner in load_platform(ws, partners, as_of)]
     return _summary(ws, as_of, len(customer_ids), usage.imported + late.imported, partner_logins)
+
+
+def _credit_limit_agreed(ws: Workspace, partners: dict[str, str], as_of: dt.date) -> None:
+    """A reseller close to a limit a manager agreed with it (exposure at about 95 % of it); the
+    tier review proposes gold for the registered resellers that outgrew their tier."""
+    near = partners[NEAR_LIMIT]
+    exposure = credit.partner_credit(ws, near, as_of).exposure
+    credit.set_credit_limit(ws, near, str((exposure / Decimal("0.95")).quantize(Decimal("1000"))), by=MANAGER,
+                            reason="limit agreed at the quarterly business review", as_of=as_of,
+                            at=_at(dt.date(2026, 10, 5)))
 
 
 def _summary(ws: Workspace, as_of: dt.date, customers: int, lines: int,

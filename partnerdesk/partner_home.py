@@ -14,10 +14,12 @@ from pydantic import BaseModel
 
 from kernel.channel import Standing
 from kernel.money import ZERO, Money, cents_of
-from kernel.partner_types import PartnerType, partner_key
+from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
+from partnerdesk.credit import partner_credit
 from partnerdesk.standing import find_partner, standing_on
 from partnerdesk.workspace import Workspace
+from settlement.credit import CreditLine
 from settlement.invoices import PaymentStatus, payment_status
 from settlement.partners import Partner, tier_of
 from settlement.progress import BandProgress, agency_progress, band_progress
@@ -53,6 +55,7 @@ class PartnerHome(BaseModel):
     progress: BandProgress | None
     balance: Money
     unpaid: list[OpenInvoice]
+    credit: CreditLine | None
     usage_by_month: list[MonthUsage]
 
 
@@ -113,4 +116,5 @@ def home(ws: Workspace, partner_id: str, as_of: dt.date) -> PartnerHome:
             standing=standing_on(uow, partner, as_of), as_of=as_of, month=month.key,
             month_usage=cents_of(usage.get(month.key, 0)), quarter=month.quarter.key,
             progress=_progress(ws, uow, partner, ids, month), balance=sum((i.balance for i in unpaid), ZERO),
-            unpaid=unpaid, usage_by_month=[MonthUsage(month=m.key, usage=cents_of(usage.get(m.key, 0))) for m in months])
+            unpaid=unpaid, credit=partner_credit(ws, partner.key, as_of) if partner.partner_type in VENDOR_BILLED else None,
+            usage_by_month=[MonthUsage(month=m.key, usage=cents_of(usage.get(m.key, 0))) for m in months])

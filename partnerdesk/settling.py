@@ -49,8 +49,8 @@ def parse_quarter(text: str | Quarter) -> Quarter:
 
 
 def partners(uow: UnitOfWork) -> dict[str, Partner]:
-    """Every partner as settlement sees it, by its 'P-n' id."""
-    return billing_partners(uow.partners.list())
+    """Every partner as settlement sees it (with its managers' tier changes), by its 'P-n' id."""
+    return billing_partners(uow.partners.list(), uow.partner_terms.tier_changes())
 
 
 def _same_plan_or_refuse(uow: UnitOfWork, period: str, plan: Plan) -> bool:

@@ -1,9 +1,10 @@
-"""What a quarter's commissions would be under another plan, beside the plan in force.
+"""What a quarter would cost under another plan, beside the plan in force.
 
 The Streamlit what-if page builds a `Plan` from a form and calls `what_if`; the CLI loads
 the plan from a file with `what_if_file`. Both only read: nothing is written or closed.
-Agencies are included (their three monthly commissions added up), so that a change of the
-agency rate or of the non-commissionable products shows too.
+The cost is the whole of it: the commissions (agencies included, their three monthly
+commissions added up, so agency-rate and excluded-product changes show) and the discounts on
+the vendor's invoices of the quarter's months (so discount-rate and tier changes show).
 """
 
 from __future__ import annotations
@@ -16,24 +17,29 @@ from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.workspace import Workspace, plan_from
 from settlement.partners import TermsMissing
 from settlement.plan import Plan
-from settlement.quarterly import WhatIf, commission_base, compare, earnings
+from settlement.quarterly import commission_base
+from settlement.whatif import PlanCost, WhatIf, billed_lines, compare, discounts, earnings
 
 
 def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | None = None) -> WhatIf:
-    """Each partner's commission for the quarter under `plan` beside `current` (default: in force).
+    """Each partner's commission, discount and cost for the quarter under `plan` beside
+    `current` (default: the plan in force).
 
-    One read of the quarter's sums per partner, month and product serves both plans, whatever
-    products each excludes."""
+    One read of the quarter's sums serves both plans, whatever products each excludes: the
+    partners' commissionable sums per month and product, and the invoice lines' sums."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
         sums = uow.usage.commissionable_sums(quarter.months)
+        lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
-        now = earnings(quarter, current, partners, commission_base(sums, partners, current.non_commissionable_products))
-        then = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))
+        costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines),
+                          earned=earnings(quarter, p, partners,
+                                          commission_base(sums, partners, p.non_commissionable_products)))
+                 for p in (current, plan)]
     except TermsMissing as error:
         raise InputError(str(error)) from None
-    return compare(quarter, partners, current, now, plan, then)
+    return compare(quarter, partners, *costs)
 
 
 def what_if_file(ws: Workspace, quarter: str | Quarter, path: Path) -> WhatIf:

@@ -56,9 +56,10 @@ def agency_commission(partner_id: str, period: str, micros: int, rate: Decimal) 
                             rate=rate, commission=commission_on(commissionable, rate))
 
 
-def quarterly_commission(plan: Plan, partner: Partner, micros: int) -> QuarterlyCommission:
-    """The highest band the performance reaches sets the rate for the whole amount."""
-    tier_name, tier = tier_of(plan, partner)
+def quarterly_commission(plan: Plan, partner: Partner, micros: int, month: str | None = None) -> QuarterlyCommission:
+    """The highest band the performance reaches sets the rate for the whole amount; the tier is
+    the one in force in `month` (the quarter's last)."""
+    tier_name, tier = tier_of(plan, partner, month)
     commissionable = cents_of(micros)
     rate = tier.band_for(commissionable).rate
     return QuarterlyCommission(partner_id=partner.partner_id, tier=tier_name, commissionable=commissionable,

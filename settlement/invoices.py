@@ -54,6 +54,11 @@ def invoice_id(month: Month, bill_to: str) -> str:
     return f"INV-{month.key}-{bill_to}"
 
 
+def line_discount(gross: Decimal, rate: Decimal) -> Decimal:
+    """A line's discount: its rounded gross times the rate, rounded half up to the cent."""
+    return to_cents(gross * rate)
+
+
 def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> InvoiceLine:
     gross = cents_of(micros)
     return discounted_line(customer_id, product, gross, rate)
@@ -62,7 +67,7 @@ def invoice_line(customer_id: str, product: str, micros: int, rate: Decimal) -> 
 def discounted_line(customer_id: str, product: str, gross: Decimal, rate: Decimal,
                     adjusts: str | None = None) -> InvoiceLine:
     """A line of this gross: its discount rounded half up to the cent, net the rest."""
-    discount = to_cents(gross * rate)
+    discount = line_discount(gross, rate)
     return InvoiceLine(customer_id=customer_id, product=product, gross=gross, discount=discount,
                        net=gross - discount, adjusts=adjusts)
 

@@ -66,7 +66,7 @@ def settle_month(month: Month, plan: Plan, partners: Mapping[str, Partner], sums
     adjustments = adjustments or {}
     billed = billed_sums(partners, sums)
     invoices = [
-        build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to]),
+        build_invoice(_issuer(partners[bill_to]), bill_to, month, discount_rate(plan, partners[bill_to], month.key),
                       plan.payment_terms_days, billed.get(bill_to, {}), adjustments.get(bill_to, ()))
         for bill_to in [*billed, *(b for b in adjustments if b not in billed)]
     ]

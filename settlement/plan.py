@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kernel.partner_types import PartnerType
@@ -15,6 +16,7 @@ from qualification.rulefiles import RulesError, load_file
 PLAN_FILE = "plan.yaml"
 
 Rate = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 
 class _Terms(BaseModel):
@@ -31,6 +33,11 @@ class Band(_Terms):
 class Tier(_Terms):
     discount_rate: Rate
     commission: list[Band] = Field(min_length=1)
+    credit_limit: Amount | None = None
+    """The most a partner of the tier may owe (unpaid invoices and unbilled usage); none: no limit."""
+    review_from: Amount | None = None
+    """The trailing four quarters' commissionable performance that earns the tier in a tier review;
+    a tier without it is given by a manager only (the default tier is earned by everyone)."""
 
     @field_validator("commission")
     @classmethod
@@ -89,10 +96,20 @@ class Plan(_Terms):
 
     @property
     def fingerprint(self) -> str:
-        """Identifies the terms (comments and layout aside) that a settled period was settled with;
-        how long a customer lead stays valid is no settlement term."""
-        terms = self.model_dump_json(by_alias=True, exclude={"lead_valid_days"}).encode()
+        """Identifies the terms (comments and layout aside) that a settled period was settled with.
+
+        Credit limits, review thresholds and how long a customer lead stays valid settle nothing,
+        so changing them changes no fingerprint."""
+        not_settling = {"tiers": {"__all__": {"credit_limit", "review_from"}}}
+        terms = self.model_dump_json(by_alias=True, exclude={"direct_reseller": not_settling,
+                                                             "distributor": not_settling,
+                                                             "lead_valid_days": True}).encode()
         return hashlib.sha256(terms).hexdigest()[:16]
+
+    def as_yaml(self) -> str:
+        """The plan as a plan file (the schema of rules/plan.yaml) that `--plan FILE` reads back."""
+        return yaml.safe_dump(self.model_dump(mode="json", by_alias=True, exclude_none=True),
+                              sort_keys=False, allow_unicode=True)
 
 
 def load_plan(path: Path) -> tuple[Plan | None, list[RulesError]]:

@@ -1,4 +1,4 @@
-"""A quarter's commissions for direct resellers and distributors, and a plan's what-if beside it."""
+"""A quarter's commissions for direct resellers and distributors."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.money import ZERO, Money, Rate
-from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.partner_types import PartnerType
 from kernel.periods import Quarter
-from settlement.commissions import QuarterlyCommission, agency_commission, commission_order, quarterly_commission
-from settlement.monthly import partner_order
-from settlement.partners import Partner, tier_of
+from settlement.commissions import QuarterlyCommission, commission_order, quarterly_commission
+from settlement.partners import Partner
 from settlement.plan import Plan
 
 
@@ -26,8 +24,11 @@ class QuarterSettlement(BaseModel):
 def settle_quarter(quarter: Quarter, plan: Plan, partners: Mapping[str, Partner],
                    performance: Mapping[str, int], adjustments: Iterable[QuarterlyCommission] = ()) -> QuarterSettlement:
     """`performance`: each vendor-billed partner's commissionable micro-units in the quarter;
-    `adjustments`: differences paid for settled quarters (settlement/adjustments.py)."""
-    commissions = [quarterly_commission(plan, partners[partner_id], micros) for partner_id, micros in performance.items()]
+    `adjustments`: differences paid for settled quarters (settlement/adjustments.py). The tier
+    is the one in force in the quarter's last month."""
+    last_month = quarter.months[-1].key
+    commissions = [quarterly_commission(plan, partners[partner_id], micros, last_month)
+                   for partner_id, micros in performance.items()]
     return QuarterSettlement(period=quarter.key, commissions=sorted([*commissions, *adjustments], key=commission_order))
 
 
@@ -70,70 +71,3 @@ def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Pa
             quarterly[bill_to] = quarterly.get(bill_to, 0) + counted
     return CommissionBase(quarterly=quarterly,
                           agency_monthly={a: [m[k] for k in sorted(m)] for a, m in monthly.items()})
-
-
-class Earned(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    commissionable: Money = ZERO
-    rate: Rate | None = None
-    commission: Money = ZERO
-
-
-class WhatIfRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    partner_id: str
-    partner_type: str
-    tier: str | None
-    current: Earned
-    whatif: Earned
-    difference: Money
-
-
-class Totals(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    current: Money
-    whatif: Money
-    difference: Money
-
-
-class WhatIf(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    period: str
-    current_plan: str
-    whatif_plan: str
-    partners: list[WhatIfRow]
-    totals: Totals
-
-
-def earnings(quarter: Quarter, plan: Plan, partners: Mapping[str, Partner],
-             base: CommissionBase) -> dict[str, Earned]:
-    """What each partner earns for the quarter under a plan; agencies' three months added up."""
-    earned = {c.partner_id: Earned(commissionable=c.commissionable, rate=c.rate, commission=c.commission)
-              for c in settle_quarter(quarter, plan, partners, base.quarterly).commissions}
-    rate = plan.agency.commission_rate
-    for partner_id, months in base.agency_monthly.items():
-        monthly = [agency_commission(partner_id, quarter.key, micros, rate) for micros in months]
-        earned[partner_id] = Earned(commissionable=sum((m.commissionable for m in monthly), ZERO), rate=rate,
-                                    commission=sum((m.commission for m in monthly), ZERO))
-    return earned
-
-
-def compare(quarter: Quarter, partners: Mapping[str, Partner], current_plan: Plan, current: dict[str, Earned],
-            whatif_plan: Plan, whatif: dict[str, Earned]) -> WhatIf:
-    """Each partner's commission under both plans and the difference (what-if minus current)."""
-    rows = []
-    for partner_id in sorted(current.keys() | whatif.keys(), key=partner_order):
-        now, then = current.get(partner_id, Earned()), whatif.get(partner_id, Earned())
-        partner = partners[partner_id]
-        tier = tier_of(current_plan, partner)[0] if partner.partner_type in VENDOR_BILLED else None
-        rows.append(WhatIfRow(partner_id=partner_id, partner_type=partner.partner_type.value, tier=tier,
-                              current=now, whatif=then, difference=then.commission - now.commission))
-    total_now = sum((r.current.commission for r in rows), ZERO)
-    total_then = sum((r.whatif.commission for r in rows), ZERO)
-    return WhatIf(period=quarter.key, current_plan=current_plan.version, whatif_plan=whatif_plan.version,
-                  partners=rows, totals=Totals(current=total_now, whatif=total_then,
-                                               difference=total_then - total_now))

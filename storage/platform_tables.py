@@ -1,7 +1,7 @@
 """Tables of the channel platform: partners' accounts, customer association requests with
 their history, and changes of a partner's standing.
 
-A request's steps and a partner's standing changes are append-only (migration 0008 makes the
+A request's steps and a partner's standing changes are append-only (migration 0009 makes the
 database refuse UPDATE and DELETE on them): they are the history people are shown.
 """
 

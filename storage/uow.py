@@ -18,6 +18,8 @@ from storage.association_requests import AssociationRequests
 from storage.db import transaction
 from storage.partner_accounts import PartnerAccounts
 from storage.partner_ledgers import PartnerLedgers
+from storage.exposure import Exposure
+from storage.partner_terms import PartnerTerms
 from storage.records import Accounts, Applications, Partners, Territories
 from storage.settlement_invoices import Invoices
 from storage.settlement_periods import Periods
@@ -40,6 +42,8 @@ class UnitOfWork:
         self.usage = Usage(session)
         self.periods = Periods(session)
         self.invoices = Invoices(session)
+        self.partner_terms = PartnerTerms(session)
+        self.exposure = Exposure(session)
         self.partner_accounts = PartnerAccounts(session)
         self.standing = StandingChanges(session)
         self.association_requests = AssociationRequests(session)

@@ -21,7 +21,7 @@ def workspace_of(url: str) -> Workspace:
 
 PAGES = {
     Role.applicant: {"apply", "my_applications"},
-    Role.manager: {"queue", "review", "partners"},
+    Role.manager: {"queue", "review", "partners", "tier_review"},
     Role.analyst: {"settlement", "whatif", "rules"},
 }
 EVERY_PAGE = set().union(*PAGES.values()) | {"users"}

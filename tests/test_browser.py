@@ -183,9 +183,9 @@ def test_a_demo_analyst_runs_a_what_if(page):
     rate.fill("0.12")
     rate.press("Tab")
     page.get_by_role("button", name="Compare with the plan in force").click()
-    page.get_by_text("Commission difference per partner").wait_for()
+    page.get_by_text("Difference in cost per partner").wait_for()
     page.shot("what-if")
-    assert page.get_by_text("Difference", exact=True).is_visible()
+    assert page.get_by_text("Difference in cost", exact=True).is_visible()
 
 
 def _download_text(page, button: str) -> str:

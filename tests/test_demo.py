@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from partnerdesk import applications, customers
 from partnerdesk.accounts import authenticate
+from partnerdesk.credit import credit_report
 from partnerdesk.demo import load_demo
 from partnerdesk.errors import InputError
 from partnerdesk.payments import invoice_balances
 from partnerdesk.settling import closed_periods, preview_month, settle_month
+from partnerdesk.tiers import tier_review
 from partnerdesk.whatif import what_if
 
 AS_OF = dt.date(2026, 11, 24)
@@ -44,6 +47,10 @@ def test_the_demo_fills_every_model_state_and_account(workspace):
     july = settle_month(workspace, "2026-07")
     assert any(i.issuer != "vendor" for i in july.invoices) and july.agency_commissions
     assert what_if(workspace, "2026-Q3", workspace.plan()).totals.current > 0
+    near = [line for line in credit_report(workspace, AS_OF).partners
+            if not line.over_limit and line.available < line.credit_limit * Decimal("0.1")]
+    assert near, "a partner near its credit limit"
+    assert any(p.proposed != p.tier for p in tier_review(workspace, "2026-Q3").root), "a tier proposal"
 
     with pytest.raises(InputError, match="the database is not empty"):
         load_demo(workspace, as_of=AS_OF)

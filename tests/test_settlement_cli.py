@@ -59,7 +59,11 @@ def test_import_settle_whatif_pay_and_list_invoices(cli, channel):
 
     whatif = cli("whatif", "--plan", draft_plan(channel.folder, "0.12"), "--quarter", "2026-Q3")
     assert whatif.code == 0, whatif.stderr
-    assert whatif.json["totals"] == {"current": "105.00", "whatif": "125.00", "difference": "20.00"}
+    # commission: agency 1000.00 x 0.10 = 100.00 -> x 0.12 = 120.00; reseller 500.125 -> 500.13 x 0.01 = 5.00
+    # discount: the reseller's line 500.13 x 0.03 = 15.0039 -> 15.00 under both plans
+    assert whatif.json["totals"] == {"current": "105.00", "whatif": "125.00", "difference": "20.00",
+                                     "discount": {"current": "15.00", "whatif": "15.00", "difference": "0.00"},
+                                     "cost": {"current": "120.00", "whatif": "140.00", "difference": "20.00"}}
     assert [(p["partner_id"], p["difference"]) for p in whatif.json["partners"]] == [(agency, "20.00"),
                                                                                       (reseller, "0.00")]
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kernel.money import as_cent_count, cents_of
 
 from partnerdesk.errors import InputError
 from partnerdesk.settling import closed_periods
 from partnerdesk.whatif import what_if, what_if_file
+from settlement.invoices import line_discount
 from settlement.plan import Plan
+from settlement.whatif import discount_cents, line_cents
 from settlement_world import Channel
 
 
@@ -34,7 +40,8 @@ def draft(ws, **changes) -> Plan:
 
 def test_each_partner_and_the_total_under_both_plans(channel):
     plan = draft(channel.ws, version="2026.2", non_commissionable_products=[], agency__commission_rate="0.15",
-                 direct_reseller__tiers__gold__commission=[{"from": 0, "rate": "0.02"}, {"from": 50000, "rate": "0.05"}])
+                 direct_reseller__tiers__gold__commission=[{"from": 0, "rate": "0.02"}, {"from": 50000, "rate": "0.05"}],
+                 direct_reseller__tiers__gold__discount_rate="0.10")
     result = what_if(channel.ws, "2026-Q3", plan).model_dump(mode="json")
     assert (result["period"], result["current_plan"], result["whatif_plan"]) == ("2026-Q3", "2026.1", "2026.2")
     assert result["partners"] == [
@@ -42,13 +49,24 @@ def test_each_partner_and_the_total_under_both_plans(channel):
         # what-if 600 + (400 + 200) = 1200.00 x 0.15: 90.00 + 90.00 = 180.00
         {"partner_id": channel.agency, "partner_type": "agency", "tier": None,
          "current": {"commissionable": "1000.00", "rate": "0.10", "commission": "100.00"},
-         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00"},
+         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00",
+         # the vendor invoices an agency's customers directly: no discount, the cost is the commission
+         "discount": {"current": "0.00", "whatif": "0.00", "difference": "0.00"},
+         "cost": {"current": "100.00", "whatif": "180.00", "difference": "80.00"}},
         # gold reseller: 60000.00 x 0.02 = 1200.00 now; reaches the 50000 band of the what-if: x 0.05 = 3000.00
         {"partner_id": channel.gold, "partner_type": "direct_reseller", "tier": "gold",
          "current": {"commissionable": "60000.00", "rate": "0.02", "commission": "1200.00"},
-         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00"},
+         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00",
+         # its September invoice line 60000.00 x 0.08 = 4800.00 now, x 0.10 = 6000.00 what-if
+         "discount": {"current": "4800.00", "whatif": "6000.00", "difference": "1200.00"},
+         # cost = commission + discount: 1200.00 + 4800.00 = 6000.00; 3000.00 + 6000.00 = 9000.00
+         "cost": {"current": "6000.00", "whatif": "9000.00", "difference": "3000.00"}},
     ]
-    assert result["totals"] == {"current": "1300.00", "whatif": "3180.00", "difference": "1880.00"}
+    assert result["totals"] == {
+        "current": "1300.00", "whatif": "3180.00", "difference": "1880.00",
+        "discount": {"current": "4800.00", "whatif": "6000.00", "difference": "1200.00"},
+        # 100.00 + 6000.00 = 6100.00; 180.00 + 9000.00 = 9180.00
+        "cost": {"current": "6100.00", "whatif": "9180.00", "difference": "3080.00"}}
     assert closed_periods(channel.ws) == []
 
 
@@ -64,3 +82,12 @@ def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
     path.write_text('version: "x"\npayment_terms_days: 30\nagency:\n  commission_rate: "1.5"\n')
     with pytest.raises(InputError, match=r"draft.yaml:4: agency.commission_rate: Input should be less than or equal to 1"):
         what_if_file(channel.ws, "2026-Q3", path)
+
+
+@settings(max_examples=400, deadline=None)
+@given(micros=st.integers(min_value=-10**15, max_value=10**15),
+       rate=st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False))
+def test_the_what_ifs_integer_discounts_round_as_invoice_lines_do(micros, rate):
+    gross = cents_of(micros)
+    assert line_cents(micros) == as_cent_count(gross)
+    assert discount_cents([line_cents(micros)], rate) == as_cent_count(line_discount(gross, rate))

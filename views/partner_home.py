@@ -47,6 +47,15 @@ def owed(found) -> None:
     columns = st.columns(2)
     columns[0].metric("Balance owed", money(found.balance))
     columns[1].metric("Overdue invoices", len(overdue))
+    if found.credit is not None:
+        credit = st.columns(3)
+        credit[0].metric("Credit exposure", money(found.credit.exposure),
+                         help="Unpaid invoices plus usage not invoiced yet")
+        credit[1].metric("Credit limit", money(found.credit.credit_limit) if found.credit.credit_limit is not None
+                         else "none")
+        credit[2].metric("Available", money(found.credit.available) if found.credit.available is not None else "-")
+        if found.credit.over_limit:
+            st.error("Your exposure is over your credit limit.")
     if found.unpaid:
         money_table([{"invoice": i.invoice_id, "period": i.period, "due on": i.due_on, "total": i.total,
                       "balance": i.balance, "status": i.status.value} for i in found.unpaid], ["total", "balance"])

@@ -28,7 +28,8 @@ def _decimal(value: float) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def _tiers(kind: str, terms: TieredTerms) -> dict:
+def _tiers(kind: str, terms: TieredTerms, carried: dict) -> dict:
+    """Each tier's discount and commission bands as edited; its other terms as they were."""
     st.markdown(f"**{humanize(kind)} tiers**")
     tiers = {}
     for name, tier in terms.tiers.items():
@@ -39,32 +40,28 @@ def _tiers(kind: str, terms: TieredTerms) -> dict:
             table = pd.DataFrame([{"from": float(b.start), "rate": float(b.rate)} for b in tier.commission])
             edited = st.data_editor(table, key=f"whatif.{kind}.{name}.bands", num_rows="dynamic",
                                     column_config=BAND_COLUMNS, hide_index=True)
-        tiers[name] = {"discount_rate": _decimal(rate),
+        tiers[name] = {**carried[name], "discount_rate": _decimal(rate),
                        "commission": [{"from": _decimal(r["from"]), "rate": _decimal(r["rate"])}
                                       for r in edited.sort_values("from").to_dict("records")
                                       if not pd.isna(r["from"]) and not pd.isna(r["rate"])]}
-    return {"default_tier": terms.default_tier, "tiers": tiers}
+    return tiers
 
 
 def plan_fields(plan: Plan) -> dict:
-    """The plan in force as editable fields; returns the edited plan as data."""
-    version, terms_days = st.columns(2)
-    data = {
-        "version": version.text_input("Name of this what-if plan", f"{plan.version}-whatif", key="whatif.version"),
-        "currency": plan.currency,
-        "payment_terms_days": terms_days.number_input("Payment terms (days)", 0, 365, plan.payment_terms_days,
-                                                      key="whatif.payment_terms_days"),
-        "non_commissionable_products": st.multiselect(
-            "Products that earn no commission", sorted(plan.non_commissionable_products),
-            plan.non_commissionable_products, key="whatif.non_commissionable", accept_new_options=True),
-        "agency": {"commission_rate": _decimal(st.number_input(
-            "Agency commission rate", value=float(plan.agency.commission_rate), key="whatif.agency.rate", **RATE))},
-        "direct_reseller": _tiers("direct_reseller", plan.direct_reseller),
-        "distributor": _tiers("distributor", plan.distributor),
-    }
-    data["distributor"]["tier2_default_discount"] = _decimal(st.number_input(
-        "Default discount of a distributor's tier-2 resellers", value=float(plan.distributor.tier2_default_discount),
-        key="whatif.tier2_discount", **RATE))
+    """The plan in force as editable fields; returns the edited plan as data.
+
+    Only terms that change what the quarter costs are offered; the others (payment terms,
+    tier-2 resellers' default discount, credit limits, review thresholds) are carried over
+    from the plan in force, so the downloaded plan is complete."""
+    data = plan.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["version"] = st.text_input("Name of this what-if plan", f"{plan.version}-whatif", key="whatif.version")
+    data["non_commissionable_products"] = st.multiselect(
+        "Products that earn no commission", sorted(plan.non_commissionable_products),
+        plan.non_commissionable_products, key="whatif.non_commissionable", accept_new_options=True)
+    data["agency"] = {"commission_rate": _decimal(st.number_input(
+        "Agency commission rate", value=float(plan.agency.commission_rate), key="whatif.agency.rate", **RATE))}
+    for kind in ("direct_reseller", "distributor"):
+        data[kind]["tiers"] = _tiers(kind, getattr(plan, kind), data[kind]["tiers"])
     return data
 
 

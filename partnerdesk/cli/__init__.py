@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from partnerdesk.cli import platform_commands, qualification_commands, user_commands, settlement_commands
+from partnerdesk.cli import (finance_commands, platform_commands, qualification_commands, settlement_commands,
+                             user_commands)
 from partnerdesk.errors import InputError
 from storage.db import DatabaseUnusable
 
-AREAS = (qualification_commands, user_commands, settlement_commands, platform_commands)
+AREAS = (qualification_commands, user_commands, settlement_commands, finance_commands, platform_commands)
 
 
 def iso_date(text: str) -> dt.date:

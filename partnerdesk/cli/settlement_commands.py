@@ -7,8 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from partnerdesk import demo, imports, payments, settling, tier2, whatif
+from partnerdesk import demo, imports, payments, receivables, settling, tier2, whatif
 from partnerdesk.cli import platform_commands
+from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
 
@@ -54,6 +55,10 @@ def _payments_import(args):
 
 def _invoices(args):
     as_of = args.as_of or dt.date.today()
+    if args.aging:
+        if args.status:
+            raise InputError("--aging: lists the overdue balances by age; it takes no --status")
+        return receivables.receivables_by_age(Workspace.open(), as_of)
     return payments.invoice_balances(Workspace.open(), as_of, args.status)
 
 
@@ -109,6 +114,9 @@ def register(commands) -> None:
     invoices = commands.add_parser("invoices", help="invoices with their payment status")
     invoices.add_argument("--status", choices=["open", "paid", "overdue"])
     invoices.add_argument("--as-of", type=iso_date)
+    invoices.add_argument("--aging", action="store_true",
+                          help="the vendor's overdue balances per partner by days past due "
+                               "(1-30, 31-60, 61-90, over 90)")
     invoices.set_defaults(handler=_invoices)
 
     load = commands.add_parser("demo", help="load a realistic demo data set into an empty database")

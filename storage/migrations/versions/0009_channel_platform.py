@@ -4,8 +4,8 @@ A customer's association may now name no partner (`partner_id` NULL): from a par
 termination date its customers belong to no partner, in the same table settlement reads.
 Request steps and standing changes are append-only, as the audit trail is.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -16,8 +16,8 @@ import sqlmodel
 from storage.append_only import protect, unprotect
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

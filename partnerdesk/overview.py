@@ -1,0 +1,66 @@
+"""Read models of the settlement overview's charts: revenue through partners month by month and
+each partner's commission of a quarter. The pages draw them; every figure is made here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from kernel.money import ZERO, Money
+from kernel.partner_types import PartnerType
+from partnerdesk.errors import InputError
+from partnerdesk.settling import parse_month, parse_quarter, preview_month, partners as billing_partners
+from partnerdesk.workspace import Workspace
+from settlement.invoices import VENDOR
+from settlement.partners import TermsMissing
+from settlement.quarterly import commission_base
+from settlement.whatif import earnings
+
+
+class ChannelRevenue(BaseModel):
+    month: str
+    channel: PartnerType
+    """Direct resellers and distributors: the gross the vendor billed them; agencies: their
+    customers' commissionable revenue (the vendor bills those customers itself)."""
+    amount: Money
+
+
+class PartnerCommission(BaseModel):
+    partner_id: str
+    partner_type: PartnerType
+    tier: str | None
+    commission: Money
+
+
+def revenue_by_channel(ws: Workspace, months: list[str]) -> list[ChannelRevenue]:
+    """Per month (settled: as stored; open: as it stands) and channel, oldest month first."""
+    revenue = []
+    with ws.reading() as uow:
+        types = {p.key: p.partner_type for p in uow.partners.list()}
+    for month in sorted(parse_month(m).key for m in months):
+        figures = preview_month(ws, month)
+        billed: dict[PartnerType, Decimal] = {}
+        for invoice in figures.invoices:
+            if invoice.issuer == VENDOR:
+                billed[types[invoice.bill_to]] = billed.get(types[invoice.bill_to], ZERO) + invoice.gross
+        billed[PartnerType.agency] = sum((c.commissionable for c in figures.agency_commissions), ZERO)
+        revenue += [ChannelRevenue(month=month, channel=channel, amount=amount) for channel, amount in billed.items()]
+    return revenue
+
+
+def commission_by_partner(ws: Workspace, quarter: str) -> list[PartnerCommission]:
+    """Each partner's commission of the quarter under the plan in force, as its usage stands
+    (agencies' three months added up); partners that earned nothing are left out."""
+    quarter, plan = parse_quarter(quarter), ws.plan()
+    with ws.reading() as uow:
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(quarter.months)
+    try:
+        earned = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))
+    except TermsMissing as error:
+        raise InputError(str(error)) from None
+    last_month = quarter.months[-1].key
+    return [PartnerCommission(partner_id=partner_id, partner_type=partners[partner_id].partner_type,
+                              tier=partners[partner_id].tier_in(last_month), commission=e.commission)
+            for partner_id, e in earned.items() if e.commission]

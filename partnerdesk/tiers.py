@@ -1,0 +1,91 @@
+"""Tier review and a manager's tier changes.
+
+`tier_review` proposes, for each direct reseller and distributor, the highest tier its trailing
+four quarters' commissionable performance earns (under the plan in force's products);
+`set_tier` is a manager's change, in force from the month after the latest settled month, so
+every settled invoice and commission keeps the tier it was settled with; `decline_proposal`
+keeps a manager's no to a proposal. Each change is kept with its reason (append-only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from kernel.partner_types import parse_partner_key
+from kernel.periods import Month
+from partnerdesk.errors import InputError
+from partnerdesk.settling import parse_quarter, partners as billing_partners
+from partnerdesk.term_changes import required, vendor_billed
+from partnerdesk.workspace import Workspace
+from settlement.partners import Partner
+from settlement.quarterly import commission_base
+from settlement.terms import TermKind
+from settlement.tier_review import TierReview, propose, trailing_months
+from storage.uow import UnitOfWork
+
+
+class TierChanged(BaseModel):
+    partner_id: str
+    tier: str
+    previous_tier: str
+    in_force_from: str
+
+
+def tier_review(ws: Workspace, quarter: str) -> TierReview:
+    """`partnerdesk tiers review --quarter Q`."""
+    quarter, plan = parse_quarter(quarter), ws.plan()
+    with ws.reading() as uow:
+        partners = billing_partners(uow)
+        sums = uow.usage.commissionable_sums(trailing_months(quarter))
+    return propose(plan, partners, commission_base(sums, partners, plan.non_commissionable_products).quarterly)
+
+
+def declined(ws: Workspace, quarter: str) -> dict[str, str]:
+    """Per partner: the tier whose proposal for the quarter a manager declined."""
+    with ws.reading() as uow:
+        return uow.partner_terms.declined(parse_quarter(quarter).key)
+
+
+def first_unsettled_month(uow: UnitOfWork) -> str:
+    """The month after the latest settled month; with none settled, the first month with usage
+    (or this month when there is none yet)."""
+    settled = [s.period for s in uow.periods.list() if s.kind == "month"]
+    if settled:
+        return Month.parse(max(settled)).next.key
+    return uow.partner_terms.first_usage_month() or Month.of(dt.date.today()).key
+
+
+def _tier_of_plan(ws: Workspace, partner: Partner, tier: str | None) -> str:
+    terms = ws.plan().tiered_terms(partner.partner_type)
+    if not tier or tier not in terms.tiers:
+        raise InputError(f"--tier: {tier!r} is not a {partner.partner_type.value} tier of the plan "
+                         f"({', '.join(terms.tiers)})")
+    return tier
+
+
+def set_tier(ws: Workspace, partner_id: str, tier: str | None, reason: str | None, by: str | None,
+             at: dt.datetime | None = None) -> TierChanged:
+    """`partnerdesk tiers set PARTNER_ID --tier T --reason TEXT --by NAME`."""
+    reason, by = required(reason, "--reason", "a reason for the tier change"), required(by, "--by", "who changes it")
+    with ws.unit_of_work() as uow:
+        partner = vendor_billed(billing_partners(uow), partner_id)
+        tier = _tier_of_plan(ws, partner, tier)
+        previous = partner.tier_in() or ws.plan().tiered_terms(partner.partner_type).default_tier
+        in_force_from = first_unsettled_month(uow)
+        uow.partner_terms.add(parse_partner_key(partner.partner_id), TermKind.tier, tier, reason, by,
+                              at or dt.datetime.now(dt.timezone.utc), in_force_from=in_force_from)
+    return TierChanged(partner_id=partner.partner_id, tier=tier, previous_tier=previous, in_force_from=in_force_from)
+
+
+def decline_proposal(ws: Workspace, partner_id: str, quarter: str, proposed: str, reason: str | None,
+                     by: str | None, at: dt.datetime | None = None) -> None:
+    """A manager's no to the review's proposal of `proposed` for the quarter, kept with its reason."""
+    reason, by = required(reason, "--reason", "a reason for declining"), required(by, "--by", "who declines it")
+    quarter = parse_quarter(quarter).key
+    with ws.unit_of_work() as uow:
+        partner = vendor_billed(billing_partners(uow), partner_id)
+        _tier_of_plan(ws, partner, proposed)
+        uow.partner_terms.add(parse_partner_key(partner.partner_id), TermKind.tier_declined, proposed, reason, by,
+                              at or dt.datetime.now(dt.timezone.utc), in_force_from=quarter)
