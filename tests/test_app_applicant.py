@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_driver import errors, fill_application, open_page, press, sign_in, texts
+from app_driver import errors, fill_application, open_page, press, shown, sign_in, texts
 from factories import AS_OF, application
 from kernel.states import Action
 from partnerdesk.applications import list_applications, submit
@@ -135,3 +135,14 @@ def test_an_applicant_answers_a_request_for_information_with_an_update(app_url, 
     [row] = list_applications(app_workspace)
     assert row.state == "submitted"
     assert row.application().existing_customers == 12
+
+
+def test_my_applications_show_a_hostile_name_and_request_as_text(app_url, app_workspace):
+    hostile = "Evil [approve here](http://evil.example)"
+    application_id, _ = submit(app_workspace, a_passing(company_name=hostile), AS_OF, submitted_by="ann")
+    review(app_workspace, application_id, Action.request_info, by="maria", reason="See ![x](http://127.0.0.1:9/t.png)")
+    at = open_page(sign_in(app_url, "applicant"), "my_applications")
+    [asked] = at.warning
+    assert "](" not in asked.value and shown(asked.value).endswith("See ![x](http://127.0.0.1:9/t.png)")
+    [expander] = at.expander
+    assert "](" not in expander.label and shown(expander.label).startswith(f"Application {application_id}: {hostile}")

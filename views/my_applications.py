@@ -10,7 +10,7 @@ from partnerdesk.lookups import latest_decision
 from partnerdesk.partner_accounts import approved_as
 from qualification.filed import FiledApplication
 from views.application_form import application_fields, show_decision
-from views.common import flash, humanize, require, show_input_error, today, workspace
+from views.common import flash, humanize, plain, require, show_input_error, today, workspace
 
 
 def overview(rows: list[FiledApplication]) -> None:
@@ -28,7 +28,7 @@ def request_for_information(row: FiledApplication, actor: str) -> None:
     """The manager's latest request and a form to answer it with updated data."""
     ws = workspace()
     asked = [e for e in history(ws, row.id) if e["action"] == "info_requested"][-1]
-    st.warning(f"**The channel manager asks:** {asked['reason']}")
+    st.warning(f"**The channel manager asks:** {plain(asked['reason'])}")
     data = application_fields(f"update.{row.id}", ws.rulebook, row.application(), fixed_type=True)
     if st.button("Send the update", type="primary", key=f"update.{row.id}.send"):
         try:
@@ -43,7 +43,7 @@ def request_for_information(row: FiledApplication, actor: str) -> None:
 
 def details(row: FiledApplication, actor: str) -> None:
     ws = workspace()
-    with st.expander(f"Application {row.id}: {row.company_name} ({humanize(row.state)})",
+    with st.expander(f"Application {row.id}: {plain(row.company_name)} ({humanize(row.state)})",
                      expanded=row.state == "info_requested"):
         if row.state == "info_requested":
             request_for_information(row, actor)
