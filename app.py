@@ -27,10 +27,21 @@ USERS = st.Page("views/users.py", title="Accounts", icon=":material/manage_accou
 MY_ACCOUNT = st.Page("views/my_account.py", title="My account", icon=":material/person:")
 
 SIGNED_OUT = "signed_out"  # set by the sign-out button: the next run opens the sign-in page
+ASSOCIATIONS = st.Page("views/association_queue.py", title="Customer associations", icon=":material/swap_horiz:")
+PARTNER_HOME = st.Page("views/partner_home.py", title="Home", icon=":material/home:")
+PARTNER_CUSTOMERS = st.Page("views/partner_customers.py", title="Customers", icon=":material/person_add:")
+PARTNER_STATEMENTS = st.Page("views/partner_statements.py", title="Statements", icon=":material/request_quote:")
+PARTNER_TIER2 = st.Page("views/partner_tier2.py", title="Tier-2 resellers", icon=":material/account_tree:")
+PARTNER_TEAM = st.Page("views/partner_team.py", title="Team", icon=":material/group:")
+PARTNER_APPLICATIONS = st.Page("views/my_applications.py", title="My applications", icon=":material/folder_open:",
+                               url_path="partner_applications")
+ACCEPT = st.Page("views/accept.py", title="Accept an invitation", icon=":material/handshake:")
 
 SECTIONS = {
     "Applying": [APPLY, MY_APPLICATIONS],
-    "Reviewing": [QUEUE, REVIEW, PARTNERS, TIER_REVIEW],
+    "Reviewing": [QUEUE, REVIEW, PARTNERS, TIER_REVIEW, ASSOCIATIONS],
+    "Your business": [PARTNER_HOME, PARTNER_CUSTOMERS, PARTNER_STATEMENTS, PARTNER_TIER2, PARTNER_TEAM,
+                      PARTNER_APPLICATIONS],
     "Analysis": [SETTLEMENT, WHATIF, RULES],
     "Administration": [USERS],
     "Account": [MY_ACCOUNT],
@@ -39,12 +50,15 @@ ROLE_SECTIONS = {
     Role.applicant: ["Applying", "Account"],
     Role.manager: ["Reviewing", "Account"],
     Role.analyst: ["Analysis", "Account"],
+    Role.partner: ["Your business", "Account"],
     Role.admin: list(SECTIONS),
 }
 
 
 def navigation() -> st.Page:
     account = signed_in()
+    if st.query_params.get("code"):  # a customer's invitation link: the public accept page, no sign-in
+        return st.navigation([ACCEPT], position="hidden")
     if account is None:
         if not has_accounts(workspace()):
             return st.navigation([SET_UP], position="hidden")

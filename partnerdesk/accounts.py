@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from typing import NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,6 +37,7 @@ class Role(StrEnum):
     manager = "manager"
     analyst = "analyst"
     admin = "admin"
+    partner = "partner"
 
 
 class SignIn(BaseModel):
@@ -88,6 +90,24 @@ def _role(role: Role | str) -> Role:
         raise InputError(f"role: {str(role)[:40]!r} is not one of {', '.join(r.value for r in Role)}") from None
 
 
+class NewAccount(NamedTuple):
+    """A checked account not stored yet (the password hashed)."""
+
+    username: str
+    password_hash: str
+    role: str
+    display_name: str
+
+
+def new_account(username: str, password: str, role: Role | str, display_name: str = "",
+                strength: bool = True) -> NewAccount:
+    """A checked account not stored yet, for a service that stores it in its own unit of work
+    (a partner's account is stored with its binding to the partner)."""
+    name, role = _username(username), _role(role)
+    password_hash = _checked_password(password, name, display_name) if strength else _hasher.hash(password)
+    return NewAccount(name, password_hash, role.value, display_name.strip() or name)
+
+
 def _add(uow: UnitOfWork, username: str, password_hash: str, role: Role, display_name: str, by: str) -> AccountRecord:
     try:
         account = uow.accounts.add(username, password_hash, role.value, display_name.strip() or username, now())
@@ -102,6 +122,8 @@ def add_user(ws: Workspace, username: str, password: str, role: Role | str, disp
     """Create an account; the username is unique and the password passes the policy. `by` is
     the administrator (none: the person registered themselves)."""
     name, role = _username(username), _role(role)
+    if role is Role.partner:
+        raise InputError("--partner: an account of role partner names its partner")
     password_hash = _checked_password(password, name, display_name)
     with ws.unit_of_work() as uow:
         return _add(uow, name, password_hash, role, display_name, by or name)

@@ -20,6 +20,7 @@ from stdnum.sg import uen
 from kernel.periods import Month
 from kernel.states import Action
 from partnerdesk import accounts, applications, credit, imports, lookups, payments, review, settling, tier2
+from partnerdesk.demo_platform import load_platform
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
@@ -62,6 +63,7 @@ class DemoAccount(BaseModel):
     username: str
     password: str
     role: str
+    partner_id: str | None = None
 
 
 class DemoSummary(BaseModel):
@@ -260,7 +262,9 @@ def load_demo(ws: Workspace, as_of: dt.date) -> DemoSummary:
     _credit_limit_agreed(ws, partners, as_of)
     for username, password, role, name in ACCOUNTS:
         accounts.add_demo_account(ws, username, password, role, display_name=name)
-    return _summary(ws, as_of, len(customer_ids), usage.imported + late.imported)
+    partner_logins = [DemoAccount(username=u, password=p, role="partner", partner_id=partner)
+                      for u, p, partner in load_platform(ws, partners, as_of)]
+    return _summary(ws, as_of, len(customer_ids), usage.imported + late.imported, partner_logins)
 
 
 def _credit_limit_agreed(ws: Workspace, partners: dict[str, str], as_of: dt.date) -> None:
@@ -273,12 +277,14 @@ def _credit_limit_agreed(ws: Workspace, partners: dict[str, str], as_of: dt.date
                             at=_at(dt.date(2026, 10, 5)))
 
 
-def _summary(ws: Workspace, as_of: dt.date, customers: int, lines: int) -> DemoSummary:
+def _summary(ws: Workspace, as_of: dt.date, customers: int, lines: int,
+             partner_logins: list[DemoAccount]) -> DemoSummary:
     partner_types = Counter(p.partner_type.value for p in lookups.partners(ws))
     states = Counter(row.state for row in applications.list_applications(ws))
     standing = Counter(i.status.value for i in payments.invoice_balances(ws, as_of).invoices)
     return DemoSummary(
-        as_of=as_of, accounts=[DemoAccount(username=u, password=p, role=r) for u, p, r, _ in ACCOUNTS],
+        as_of=as_of, accounts=[*(DemoAccount(username=u, password=p, role=r) for u, p, r, _ in ACCOUNTS),
+                               *partner_logins],
         applications=dict(sorted(states.items())), partners=dict(sorted(partner_types.items())),
         customers=customers, billing_lines=lines, settled=[*SETTLED_MONTHS, *SETTLED_QUARTERS],
         invoices=dict(sorted(standing.items())),

@@ -153,14 +153,15 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
         bad.check()
         if summary.imported:
             uow.customers.refresh_statistics()
-            _attribute_again(uow, earliest)
+            attribute_again(uow, earliest)
             uow.usage.refresh_sum_statistics()
     return summary
 
 
-def _attribute_again(uow: UnitOfWork, earliest: dict[str, dt.date]) -> None:
+def attribute_again(uow: UnitOfWork, earliest: dict[str, dt.date]) -> None:
     """New associations move the customers' stored lines from their first new date on to the
-    new owners: derive those customers' sums of those months again."""
+    new owners: derive those customers' sums of those months again (imports and the channel
+    platform's acceptances and terminations)."""
     moved: dict[str, list[str]] = {}
     since = Month.of(min(earliest.values()))
     for customer_id, months in uow.usage.months_with_usage(since, earliest.keys()).items():

@@ -14,6 +14,7 @@ from kernel.partner_types import PartnerType
 from kernel.states import REVIEW_ACTIONS, Action, ApplicationState, next_state
 from partnerdesk.applications import load, now, recent_counts, record_decision, situation
 from partnerdesk.errors import InputError
+from partnerdesk.partner_accounts import activate
 from partnerdesk.workspace import Workspace
 from qualification.decide import decide
 from qualification.decision import Decision
@@ -85,6 +86,7 @@ def _approve(uow: UnitOfWork, filed: FiledApplication, ws: Workspace, plan: Plan
     unconfirmed = _check_approval(filed.id, decision, confirmed, override, reason)
     partner = uow.partners.add(filed.partner_type, filed.company_name, filed.territory, at.date(), at,
                                tier=_tier_for(plan, filed.partner_type, tier), application_id=filed.id)
+    activate(uow, filed, partner, by, at)
     is_override = override and (not decision.eligible or bool(unconfirmed))
     uow.applications.audit(filed.id, "overridden" if is_override else "approved", by, at, reason,
                            decision.rules_version, partner_id=partner.key, tier=partner.tier,

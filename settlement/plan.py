@@ -79,6 +79,7 @@ class Plan(_Terms):
     version: str = Field(min_length=1)
     currency: Literal["USD"] = "USD"
     payment_terms_days: int = Field(ge=0, le=365)
+    lead_valid_days: int = Field(default=30, ge=1, le=3650)
     non_commissionable_products: list[str] = []
     agency: AgencyTerms
     direct_reseller: TieredTerms
@@ -98,10 +99,12 @@ class Plan(_Terms):
     def fingerprint(self) -> str:
         """Identifies the terms (comments and layout aside) that a settled period was settled with.
 
-        Credit limits and review thresholds settle nothing, so changing them changes no fingerprint."""
+        Credit limits, review thresholds and how long a customer lead stays valid settle nothing,
+        so changing them changes no fingerprint."""
         not_settling = {"tiers": {"__all__": {"credit_limit", "review_from"}}}
         terms = self.model_dump_json(by_alias=True, exclude={"direct_reseller": not_settling,
-                                                             "distributor": not_settling}).encode()
+                                                             "distributor": not_settling,
+                                                             "lead_valid_days": True}).encode()
         return hashlib.sha256(terms).hexdigest()[:16]
 
     def as_yaml(self) -> str:

@@ -14,14 +14,15 @@ from sqlmodel import Field, SQLModel
 
 
 class CustomerAssociation(SQLModel, table=True):
-    """From `associated_on` on (until the customer's next association) usage belongs to the partner."""
+    """From `associated_on` on (until the customer's next association) usage belongs to the partner;
+    to no partner when `partner_id` is empty (its partner was terminated on that day)."""
 
     __tablename__ = "customer_association"
     __table_args__ = (UniqueConstraint("customer_id", "associated_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: str = Field(max_length=64)
-    partner_id: int = Field(foreign_key="partner.id", index=True)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     associated_on: dt.date
 
 

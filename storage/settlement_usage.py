@@ -253,3 +253,28 @@ class Customers:
 
     def refresh_statistics(self) -> None:
         bulk.refresh_statistics(self._session.connection(), associations)
+
+    def owner_on(self, customer_id: str, day: dt.date) -> int | None:
+        """The partner row id the customer belongs to on `day`, or None (no partner)."""
+        statement = (select(associations.c.partner_id).where(associations.c.customer_id == customer_id,
+                                                             associations.c.associated_on <= day)
+                     .order_by(associations.c.associated_on.desc()).limit(1))
+        return self._session.execute(statement).scalar()
+
+    def owned_on(self, partner_ids: list[int], day: dt.date) -> list[str]:
+        """The customers that belong to one of these partners on `day`."""
+        latest = (select(associations.c.customer_id, func.max(associations.c.associated_on).label("since"))
+                  .where(associations.c.associated_on <= day).group_by(associations.c.customer_id).subquery())
+        statement = (select(associations.c.customer_id).join(latest, and_(
+            latest.c.customer_id == associations.c.customer_id, latest.c.since == associations.c.associated_on))
+            .where(associations.c.partner_id.in_(partner_ids)).order_by(associations.c.customer_id))
+        return list(self._session.execute(statement).scalars())
+
+    def associate(self, customer_id: str, partner_id: int | None, on: dt.date) -> None:
+        """From `on`, the customer belongs to the partner (to no partner when None: its partner was
+        terminated); an association of the same day is replaced. The caller derives the sums again."""
+        same_day = and_(associations.c.customer_id == customer_id, associations.c.associated_on == on)
+        changed = self._session.execute(update(associations).where(same_day).values(partner_id=partner_id))
+        if not changed.rowcount:
+            self._session.execute(insert(associations).values(customer_id=customer_id, partner_id=partner_id,
+                                                              associated_on=on))

@@ -14,8 +14,11 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+from storage.association_requests import AssociationRequests
 from storage.db import transaction
 from storage.account_records import Accounts
+from storage.partner_accounts import PartnerAccounts
+from storage.partner_ledgers import PartnerLedgers
 from storage.exposure import Exposure
 from storage.partner_terms import PartnerTerms
 from storage.records import Applications, Partners, Territories
@@ -23,6 +26,7 @@ from storage.settlement_invoices import Invoices
 from storage.settlement_periods import Periods
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
 from storage.settlement_usage import Customers, Usage
+from storage.standing_changes import StandingChanges
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
 DATA_TABLES = (UserRow, ApplicationRow, PartnerRow, CustomerAssociation, UsageLine, Settlement)
@@ -41,6 +45,10 @@ class UnitOfWork:
         self.invoices = Invoices(session)
         self.partner_terms = PartnerTerms(session)
         self.exposure = Exposure(session)
+        self.partner_accounts = PartnerAccounts(session)
+        self.standing = StandingChanges(session)
+        self.association_requests = AssociationRequests(session)
+        self.ledgers = PartnerLedgers(session)
 
     def is_empty(self) -> bool:
         """No accounts, applications, partners, customers, billing lines or settlements yet."""

@@ -9,6 +9,7 @@ except under CI=true, where that is a failure.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -20,11 +21,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+from pypdf import PdfReader
 
 from factories import AS_OF, application
 from partnerdesk.applications import list_applications, submit
+from partnerdesk.imports import import_usage
 from partnerdesk.lookups import latest_decision
 from partnerdesk.settings import PROJECT_ROOT, Settings
+from partnerdesk.settling import settle_month
 from partnerdesk.workspace import Workspace
 
 pytestmark = pytest.mark.browser
@@ -232,3 +236,88 @@ def test_a_reload_stays_signed_in_and_a_direct_link_opens_its_page_after_signing
     sign_in(page, "analyst", "analyst-demo")
     page.get_by_role("heading", name="Rules").wait_for()
     page.shot("direct-link")
+
+
+def _download_text(page, button: str) -> str:
+    """The text of the PDF a download button gives."""
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).click()
+    return "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+
+
+def _statement_pdf(page, month: str) -> str:
+    page.get_by_role("link", name="Statements").click()
+    page.get_by_role("heading", name="Statements").wait_for()
+    period = page.get_by_label("Period (YYYY-MM or YYYY-Qn)")
+    period.fill(month)
+    period.press("Enter")
+    page.wait_for_timeout(1000)  # the rerun with the period starts
+    page.shot("partner-statements")
+    return _download_text(page, "Download PDF")
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+
+
+def test_a_distributors_tier2_reseller_invites_a_customer_whose_usage_reaches_both_invoices(page, served, chromium):
+    url, database_url = served
+    sign_in(page, "distributor", "distributor-demo")
+    page.get_by_role("heading", name="Equator Distribution Pte. Ltd.").wait_for()
+    page.shot("partner-home")
+    page.get_by_role("link", name="Tier-2 resellers").click()
+    page.get_by_label("Company name").fill("Marina Cloud Resellers")
+    page.get_by_label("Its discount (e.g. 0.05; empty: the plan's default)").fill("0.06")
+    page.get_by_label("Username of its owner account").fill("marina")
+    page.get_by_label("Owner's name").fill("Mei Marina")
+    page.get_by_label("Initial password").fill("quiet-lantern-harbour-7")
+    page.get_by_role("button", name="Register", exact=True).click()
+    page.get_by_text("marina can sign in").wait_for()
+    page.shot("partner-tier2")
+    page.get_by_role("link", name="Team").click()
+    page.get_by_role("heading", name="Team").wait_for()
+    page.shot("partner-team")
+    _sign_out(page)
+
+    sign_in(page, "marina", "quiet-lantern-harbour-7")
+    page.get_by_role("heading", name="Marina Cloud Resellers").wait_for()
+    page.get_by_role("link", name="Customers").click()
+    page.get_by_label("Customer id (the vendor's account id)").fill("C-8801")
+    page.get_by_label("Customer name").fill("Marina Bay Sands Kiosk")
+    page.get_by_label("Country (ISO code, e.g. SG)").fill("SG")
+    page.get_by_role("button", name="Register the lead").click()
+    page.get_by_text("Lead registered as request").wait_for()
+    page.get_by_role("button", name="Invite", exact=True).click()
+    page.get_by_text("Send the customer this code or link").wait_for()
+    code = page.get_by_test_id("stCode").first.inner_text().strip()
+    page.shot("partner-customers")
+
+    customer = chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    customer.set_default_timeout(60_000)
+    customer.goto(f"{url}/?code={code}")
+    customer.get_by_text("Partner: Marina Cloud Resellers").wait_for()
+    customer.shot = _screenshots(customer, "accept")
+    customer.shot("accept")
+    customer.get_by_role("button", name="Accept").click()
+    customer.get_by_text("Accepted: from").wait_for()
+    customer.context.close()
+
+    today = dt.date.today()
+    month = f"{today:%Y-%m}"
+    ws = Workspace.open(Settings(database_url=database_url))
+    usage = SCREENSHOTS / "journey-usage.csv"
+    usage.write_text(f"line_id,customer_id,product,usage_date,amount\nJ-1,C-8801,ecs,{today},123.45\n")
+    import_usage(ws, usage)
+    settle_month(ws, month, as_of=today.replace(day=28) + dt.timedelta(days=4))  # a day of the next month
+
+    # 123.45 to the distributor at its standard 0.10: discount 12.35 (12.345 half up), net 111.10;
+    # to the tier-2 reseller at its own 0.06: discount 7.41 (7.407), net 116.04.
+    tier2_pdf = _statement_pdf(page, month)
+    assert "C-8801" in tier2_pdf and "123.45" in tier2_pdf and "116.04" in tier2_pdf
+    _sign_out(page)
+    sign_in(page, "distributor", "distributor-demo")
+    page.get_by_role("heading", name="Equator Distribution Pte. Ltd.").wait_for()
+    distributor_pdf = _statement_pdf(page, month)
+    assert f"INV-{month}-P-10" in distributor_pdf and "111.10" in distributor_pdf
+    assert "116.04" in distributor_pdf  # its own invoice to the tier-2 reseller, on the same statement

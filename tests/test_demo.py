@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from partnerdesk import applications
+from partnerdesk import applications, customers
 from partnerdesk.accounts import authenticate
 from partnerdesk.credit import credit_report
 from partnerdesk.demo import load_demo
@@ -25,8 +25,12 @@ def test_the_demo_fills_every_model_state_and_account(workspace):
     assert summary.applications.keys() == {"submitted", "info_requested", "approved", "rejected"}
     assert summary.partners.keys() == {"agency", "direct_reseller", "distributor", "tier2_reseller"}
     assert summary.customers >= 200 and summary.billing_lines > 5000
-    assert [(a.username, a.role) for a in summary.accounts] == [
-        ("applicant", "applicant"), ("manager", "manager"), ("analyst", "analyst"), ("admin", "admin")]
+    assert [(a.username, a.role, a.partner_id) for a in summary.accounts] == [
+        ("applicant", "applicant", None), ("manager", "manager", None), ("analyst", "analyst", None),
+        ("admin", "admin", None), ("agency", "partner", "P-1"), ("reseller", "partner", "P-5"),
+        ("distributor", "partner", "P-10"), ("tier2", "partner", "P-13")]
+    assert {r.state.value for r in customers.requests(workspace, AS_OF)} == {
+        "lead", "invited", "associated", "expired", "pending_review", "rejected"}
     assert all(authenticate(workspace, a.username, a.password) for a in summary.accounts)
 
     rows = applications.list_applications(workspace)
@@ -67,7 +71,9 @@ def test_the_demo_command_prints_its_accounts(sqlite_cli):
     result = sqlite_cli("demo", "--as-of", "2026-11-24")
     assert result.code == 0, result.stderr
     assert {a["username"]: a["password"] for a in result.json["accounts"]} == {
-        "applicant": "applicant-demo", "manager": "manager-demo", "analyst": "analyst-demo", "admin": "admin-demo"}
+        "applicant": "applicant-demo", "manager": "manager-demo", "analyst": "analyst-demo", "admin": "admin-demo",
+        "agency": "agency-demo", "reseller": "reseller-demo", "distributor": "distributor-demo",
+        "tier2": "tier2-demo"}
     assert result.json["settled"][-1] == "2026-Q2"
 
 

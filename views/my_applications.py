@@ -7,15 +7,19 @@ from partnerdesk.accounts import Role
 from partnerdesk.applications import history, list_applications, update
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision
+from partnerdesk.partner_accounts import approved_as
 from qualification.filed import FiledApplication
 from views.application_form import application_fields, show_decision
 from views.common import flash, humanize, plain, require, show_input_error, today, workspace
 
 
 def overview(rows: list[FiledApplication]) -> None:
+    partners = approved_as(workspace(), [r.id for r in rows])
     st.dataframe(pd.DataFrame([
         {"id": r.id, "company": r.company_name, "partner type": humanize(r.partner_type),
          "territory": r.territory, "state": humanize(r.state), "eligible": r.eligible,
+         "partner id": partners[r.id].partner_id if r.id in partners else None,
+         "tier": partners[r.id].tier if r.id in partners else None,
          "submitted": f"{r.created_at:%Y-%m-%d}", "last change": f"{r.updated_at:%Y-%m-%d %H:%M}"}
         for r in rows]), hide_index=True)
 
@@ -47,7 +51,7 @@ def details(row: FiledApplication, actor: str) -> None:
         show_decision(latest_decision(ws, row.id), titles)
 
 
-account = require(Role.applicant)
+account = require(Role.applicant, Role.partner)
 st.title("My applications")
 mine = list_applications(workspace(), submitted_by=account.username)
 if not mine:

@@ -23,7 +23,7 @@ def new_account(admin: str) -> None:
         st.subheader("New account")
         username = st.text_input("Username", key="users.username")
         display_name = st.text_input("Name", key="users.display_name")
-        role = st.selectbox("Role", list(Role), key="users.role")
+        role = st.selectbox("Role", [r for r in Role if r is not Role.partner], key="users.role")  # partners: Team page
         password = st.text_input("Initial password (at least 10 characters, not easy to guess)", type="password",
                                  key="users.password")
         if not st.form_submit_button("Create account", type="primary"):

@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from partnerdesk.cli import finance_commands, qualification_commands, settlement_commands, user_commands
+from partnerdesk.cli import (finance_commands, platform_commands, qualification_commands, settlement_commands,
+                             user_commands)
 from partnerdesk.errors import InputError
 from storage.db import DatabaseUnusable
 
-AREAS = (qualification_commands, user_commands, settlement_commands, finance_commands)
+AREAS = (qualification_commands, user_commands, settlement_commands, finance_commands, platform_commands)
 
 
 def iso_date(text: str) -> dt.date:
@@ -102,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         print("partnerdesk: internal error (details above)", file=sys.stderr)
         return 1
     try:
+        if isinstance(result, bytes):  # a document asked for on stdout (a statement as CSV or PDF)
+            sys.stdout.buffer.write(result)
+            sys.stdout.flush()
+            return 0
         if isinstance(result, BaseModel):  # written by pydantic's serializer: a month's invoices are 20 MB
             sys.stdout.write(result.model_dump_json(indent=2))
         else:

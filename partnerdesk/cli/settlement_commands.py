@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from partnerdesk import demo, imports, payments, receivables, settling, tier2, whatif
+from partnerdesk.cli import platform_commands
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
@@ -65,12 +66,13 @@ def _demo(args):
     return demo.load_demo(Workspace.open(), as_of=args.as_of or dt.date.today())
 
 
-def _import_command(parent, name: str, handler, what: str) -> None:
+def _import_command(parent, name: str, handler, what: str):
     command = parent.add_parser(name, help=f"import {what}")
     sub = command.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
     run = sub.add_parser("import", help=f"import {what} from a CSV file (all or nothing)")
     run.add_argument("file", type=Path)
     run.set_defaults(handler=handler)
+    return sub
 
 
 def register(commands) -> None:
@@ -84,7 +86,9 @@ def register(commands) -> None:
     add.add_argument("--discount", metavar="RATE", help="its own discount rate (default: the plan's)")
     add.set_defaults(handler=_tier2_add)
 
-    _import_command(commands, "customers", _customers_import, "customers' partners (customer_id,partner_id,associated_on)")
+    customers = _import_command(commands, "customers", _customers_import,
+                                "customers' partners (customer_id,partner_id,associated_on)")
+    platform_commands.add_customer_commands(customers)
     _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
     _import_command(commands, "payments", _payments_import, "payments of invoices (invoice_id,paid_on,amount)")
 

@@ -14,6 +14,7 @@ import sys
 
 from partnerdesk import accounts, lookups
 from partnerdesk.accounts import Role, add_user
+from partnerdesk.partner_accounts import add_partner_account
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
@@ -37,9 +38,16 @@ def _shown(account) -> dict:
 
 
 def _add(args):
-    account = add_user(Workspace.open(), args.username, _password(args), args.role, args.display_name or "",
-                       by=args.by)
-    return {"username": account.username, "role": account.role, "display_name": account.display_name}
+    if (args.role == Role.partner) != bool(args.partner):
+        raise InputError("--partner: an account of role partner names its partner (--partner P-n), "
+                         "and only such an account does")
+    if args.partner:
+        account = add_partner_account(Workspace.open(), args.username, _password(args), args.partner,
+                                      args.display_name or "", by=args.by or "admin")
+        return {"username": account.username, "role": Role.partner.value, "display_name": account.display_name,
+                "partner_id": account.partner_id, "owner": account.owner}
+    row = add_user(Workspace.open(), args.username, _password(args), args.role, args.display_name or "", by=args.by)
+    return {"username": row.username, "role": row.role, "display_name": row.display_name}
 
 
 def _list(args):
@@ -83,6 +91,7 @@ def register(commands) -> None:
     add = users_sub.add_parser("add", help="create an account with a role; the password is prompted for")
     add.add_argument("username", help="the name to sign in with (2-120 letters, digits or . _ @ -)")
     add.add_argument("--role", required=True, choices=[r.value for r in Role], help="what the account may do")
+    add.add_argument("--partner", metavar="PARTNER_ID", help="the partner of an account of role partner")
     add.add_argument("--display-name", help="the name shown in the app (default: the username)")
     _by(add, required=False)
     _password_options(add)

@@ -5,8 +5,8 @@ a disabling, a role change) ends the sessions signed before. `account_event` kee
 failed sign-ins, locks and every administrator's change of an account; like the audit trail it
 is append-only in the database itself.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 09:10:00
 """
 
@@ -17,8 +17,8 @@ import sqlmodel
 from storage.append_only import protect, unprotect
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
