@@ -63,6 +63,20 @@ OPTION_HELP = {
     "whatif.quarter": "the quarter to compare, YYYY-Qn",
     "invoices.status": "only invoices of this status",
     "partner_id": "the partner's id (P-n)",
+    "partner": "the partner's id (P-n)",
+    "customer_id": "the customer's id in the billing system",
+    "name": "the name",
+    "country": "the customer's country, ISO 3166-1 alpha-2",
+    "request_id": "the association request's id",
+    "code": "the single-use code from the customer's invitation",
+    "state": "only requests in this state",
+    "approve": "approve",
+    "reject": "reject (needs --reason)",
+    "reason": "why, in words kept in the history",
+    "by": "who decides (kept in the history)",
+    "period": "the period, YYYY-MM or YYYY-Qn",
+    "format": "the document's format",
+    "out": "write the document to this file instead of standard output",
 }
 """Help of the options whose command does not word its own, by "command.option", else by option."""
 
