@@ -7,8 +7,17 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from kernel.validation import EARLIEST_DAY, LATEST_DAY
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def _year(text: str, year: int) -> int:
+    """A period lies in the years dates may lie in, so its end is always a date."""
+    if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+        raise ValueError(f"{text!r} lies outside the years {EARLIEST_DAY.year}-{LATEST_DAY.year}")
+    return year
 
 
 class Month(BaseModel):
@@ -23,7 +32,7 @@ class Month(BaseModel):
         found = _MONTH.match(text.strip())
         if not found or not 1 <= int(found[2]) <= 12:
             raise ValueError(f"{text!r} is not a month written YYYY-MM")
-        return cls(year=int(found[1]), month=int(found[2]))
+        return cls(year=_year(text, int(found[1])), month=int(found[2]))
 
     @classmethod
     def of(cls, day: dt.date) -> "Month":
@@ -66,7 +75,7 @@ class Quarter(BaseModel):
         found = _QUARTER.match(text.strip().upper())
         if not found:
             raise ValueError(f"{text!r} is not a quarter written YYYY-Qn (n = 1..4)")
-        return cls(year=int(found[1]), quarter=int(found[2]))
+        return cls(year=_year(text, int(found[1])), quarter=int(found[2]))
 
     @property
     def key(self) -> str:

@@ -132,3 +132,10 @@ def test_the_cli_refuses_an_unended_period_with_exit_2_and_settles_an_ended_one(
     ended = cli("settle", "month", "2026-11", "--as-of", "2026-12-01")
     assert ended.code == 0, ended.stderr
     assert ended.json == {"period": "2026-11", "invoices": [], "agency_commissions": []}
+
+
+def test_a_period_beyond_the_years_dates_hold_is_refused_with_exit_2(cli):
+    for command in (("month", "9999-12"), ("quarter", "9999-Q4"), ("month", "0001-01")):
+        refused = cli("settle", *command, "--as-of", "2026-12-03")
+        assert (refused.code, refused.stdout) == (2, ""), refused.stderr
+        assert "lies outside the years 1900-2999" in refused.stderr

@@ -40,7 +40,8 @@ def test_months_and_quarters():
     december = Month.parse("2026-12")
     assert (december.end, december.quarter.key, december.next.key) == (dt.date(2027, 1, 1), "2026-Q4", "2027-01")
     assert [m.key for m in Quarter.parse("2026-q3").months] == ["2026-07", "2026-08", "2026-09"]
-    for bad, parse in (("2026-13", Month.parse), ("2026-7", Month.parse), ("2026-Q0", Quarter.parse)):
+    for bad, parse in (("2026-13", Month.parse), ("2026-7", Month.parse), ("2026-Q0", Quarter.parse),
+                       ("9999-12", Month.parse), ("1899-Q4", Quarter.parse)):
         with pytest.raises(ValueError):
             parse(bad)
 
