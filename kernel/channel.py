@@ -116,6 +116,18 @@ class StandingChange(BaseModel):
     at: dt.datetime
 
 
+def termination_days(parents: dict[int, int | None], changes: list[StandingChange]) -> dict[int, dt.date]:
+    """The day from which each terminated partner's customers belong to no partner; a tier-2
+    reseller (`parents` maps it to its distributor) is terminated with its distributor."""
+    terminated = {c.partner_id: c.effective_on for c in changes if c.standing is Standing.terminated}
+    days = {}
+    for partner_id, parent_id in parents.items():
+        own = [terminated[i] for i in (partner_id, parent_id) if i in terminated]
+        if own:
+            days[partner_id] = min(own)
+    return days
+
+
 class PartnerAccount(BaseModel):
     """An account bound to a partner, and whether it is the partner's owner."""
 

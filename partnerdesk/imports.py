@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from kernel.channel import termination_days
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
 from partnerdesk.bulk import cycle_collection_paused
@@ -97,10 +98,15 @@ def import_usage(ws: Workspace, path: Path, progress: Progress | None = None) ->
 
 # --- customers -------------------------------------------------------------------------------
 
-def _partner_of(association: Association, known: set[int]) -> int:
+def _partner_of(association: Association, known: set[int], terminated: dict[int, dt.date]) -> int:
+    """The partner's id. A terminated partner takes no customers, from any date: its termination
+    released the customers it had then, and would not release one associated afterwards."""
     partner_id = parse_partner_key(association.partner_id)
     if partner_id is None or partner_id not in known:
         raise BadRow("partner_id", f"{association.partner_id!r} is not a known partner")
+    if partner_id in terminated:
+        raise BadRow("partner_id", f"{association.partner_id} is terminated (from {terminated[partner_id]}) "
+                                   f"and takes no customers")
     return partner_id
 
 
@@ -139,10 +145,12 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
     with ws.unit_of_work() as uow:
         uow.periods.lock(settling=False)
         uow.usage.lock_for_import()
-        known, closed = {p.id for p in uow.partners.list()}, uow.periods.closed_months()
+        parents = {p.id: p.parent_id for p in uow.partners.list()}
+        known, closed = set(parents), uow.periods.closed_months()
+        terminated = termination_days(parents, uow.standing.of(list(parents)))
         earliest: dict[str, dt.date] = {}
         for batch in batches(rows, BATCH_ROWS):
-            parsed = parse_rows(batch, lambda row: _with_partner(row, known), bad)
+            parsed = parse_rows(batch, lambda row: _with_partner(row, known, terminated), bad)
             new = _new_associations(uow, parsed, closed, bad, summary)
             uow.customers.add(new)
             for association, _ in new:
@@ -174,9 +182,9 @@ def attribute_again(uow: UnitOfWork, earliest: dict[str, dt.date]) -> None:
             uow.usage.derive_sums(Month.parse(key), customers)
 
 
-def _with_partner(row: dict, known: set[int]) -> tuple[Association, int]:
+def _with_partner(row: dict, known: set[int], terminated: dict[int, dt.date]) -> tuple[Association, int]:
     association = feeds.association(row)
-    return association, _partner_of(association, known)
+    return association, _partner_of(association, known, terminated)
 
 
 def import_customers(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:

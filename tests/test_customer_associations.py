@@ -146,6 +146,24 @@ def test_a_terminated_partners_customers_later_usage_is_on_no_invoice(channel):
     assert "2026-08" not in str(lines_of(channel.ws, "2026-08"))
 
 
+def test_a_customers_file_cannot_give_a_terminated_partner_or_its_tier2_a_customer(channel):
+    distributor = channel.partner("distributor")
+    reseller_of = channel.tier2(distributor)
+    other = channel.partner("direct_reseller")
+    standing.change_standing(channel.ws, distributor, StandingAction.terminate, "left the program", "morgan",
+                             dt.date(2026, 7, 16))
+    rows = [["C-9", other, "2026-08-01"], ["C-1", distributor, "2026-08-01"], ["C-2", reseller_of, "2026-07-01"]]
+    with pytest.raises(InputError) as refused:
+        channel.customers(rows)
+    # Row 3 (the distributor) and row 4 (its tier-2 reseller, before the termination date too) are
+    # named; row 2 is fine but, all or nothing, is not stored either.
+    assert f"row 3: partner_id: {distributor} is terminated (from 2026-07-16)" in str(refused.value)
+    assert f"row 4: partner_id: {reseller_of} is terminated (from 2026-07-16)" in str(refused.value)
+    assert "row 2" not in str(refused.value)
+    channel.usage([["L1", "C-9", "ecs", "2026-08-02", "10"]])
+    assert lines_of(channel.ws, "2026-08") == {}
+
+
 def test_a_closed_months_usage_never_moves(channel):
     first, second = channel.partner("direct_reseller"), channel.partner("direct_reseller")
     channel.customers([["C-1", first, "2026-06-01"]])
