@@ -155,11 +155,11 @@ def test_a_customers_file_cannot_give_a_terminated_partner_or_its_tier2_a_custom
     rows = [["C-9", other, "2026-08-01"], ["C-1", distributor, "2026-08-01"], ["C-2", reseller_of, "2026-07-01"]]
     with pytest.raises(InputError) as refused:
         channel.customers(rows)
-    # Row 3 (the distributor) and row 4 (its tier-2 reseller, before the termination date too) are
-    # named; row 2 is fine but, all or nothing, is not stored either.
-    assert f"row 3: partner_id: {distributor} is terminated (from 2026-07-16)" in str(refused.value)
-    assert f"row 4: partner_id: {reseller_of} is terminated (from 2026-07-16)" in str(refused.value)
-    assert "row 2" not in str(refused.value)
+    # Line 3 (the distributor) and line 4 (its tier-2 reseller, before the termination date too) are
+    # named; line 2 is fine but, all or nothing, is not stored either.
+    assert f"line 3: partner_id: {distributor} is terminated (from 2026-07-16)" in str(refused.value)
+    assert f"line 4: partner_id: {reseller_of} is terminated (from 2026-07-16)" in str(refused.value)
+    assert "line 2" not in str(refused.value)
     channel.usage([["L1", "C-9", "ecs", "2026-08-02", "10"]])
     assert lines_of(channel.ws, "2026-08") == {}
 
