@@ -112,18 +112,9 @@ class PaymentStatus(StrEnum):
     overdue = "overdue"
 
 
-class InvoiceBalance(BaseModel):
+class InvoiceBalance(IssuedInvoice):
     """An invoice's standing on a date: what was paid by then and what is still owed."""
 
-    model_config = ConfigDict(frozen=True)
-
-    invoice_id: str
-    issuer: str
-    bill_to: str
-    period: str
-    issued_on: dt.date
-    due_on: dt.date
-    total: Money
     paid: Money
     balance: Money
     status: PaymentStatus
