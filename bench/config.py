@@ -35,7 +35,7 @@ POSTGRES_DATABASE = os.environ.get("PARTNERDESK_BENCH_POSTGRES_DB", "partnerdesk
 BACKENDS = ("sqlite", "postgresql")
 
 # Accounts the page benchmarks sign in with (created in the bench database only).
-USERS = {"manager": ("bench-manager", "bench-manager-pw"), "analyst": ("bench-analyst", "bench-analyst-pw")}
+USERS = {"manager": ("bench-manager", "quiet harbour lantern 61"), "analyst": ("bench-analyst", "amber meadow compass 84")}
 
 
 def sizes(scale: float) -> dict[str, int]:
