@@ -16,9 +16,8 @@ from streamlit.testing.v1 import AppTest
 from app_driver import TIMEOUT, open_page, sign_in_as, texts
 from factories import AS_OF
 from partnerdesk import customers, partner_accounts, partner_home, statements, tier2
-from partnerdesk.accounts import Role
 from partnerdesk.errors import InputError
-from partnerdesk.lookups import partners
+from partnerdesk.lookups import accounts, partners
 from partnerdesk.payments import invoice_balances
 from partnerdesk.settings import Settings
 from partnerdesk.workspace import Workspace
@@ -107,10 +106,12 @@ def test_no_service_read_a_partner_reaches_shows_another_partners_data(pristine_
 def test_a_partner_on_a_staff_page_sees_none_of_its_data(demo_url, repo_on_path, username, world):
     from views.common import ACCOUNT, Account
 
+    ws = Workspace.open(Settings(database_url=demo_url))
+    record = next(a for a in accounts(ws) if a.username == username)
     for page in STAFF_PAGES:
         at = AppTest.from_file(str(repo_on_path / "views" / f"{page}.py"), default_timeout=TIMEOUT)
         at.secrets["database_url"] = demo_url
-        at.session_state[ACCOUNT] = Account(username=username, role=Role.partner, display_name=username)
+        at.session_state[ACCOUNT] = Account.of(record)
         at.run()
         content = page_content(at)
         assert [e.value for e in at.error] == ["This page is not available to the partner role."], page
