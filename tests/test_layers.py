@@ -23,7 +23,6 @@ DOMAIN = ("kernel", "qualification", "settlement")
 ABOVE_THE_DOMAIN = {"partnerdesk", "storage", "views", "streamlit", "app"}
 PRODUCT = ("kernel", "qualification", "settlement", "partnerdesk", "views")
 
-STILL_SPEAKING_SQL: set[str] = set()  # accounts moved into their repository (issue 13): none left
 
 
 def modules(*packages: str) -> list[Path]:
@@ -73,12 +72,7 @@ def test_the_checker_sees_imports_at_the_top_and_inside_functions(tmp_path):
 
 def test_only_storage_speaks_sql():
     found = {where(p): speaks_sql(p) for p in modules(*PRODUCT, "app") if speaks_sql(p)}
-    assert set(found) <= STILL_SPEAKING_SQL, {k: v for k, v in found.items() if k not in STILL_SPEAKING_SQL}
-
-
-@pytest.mark.parametrize("module", sorted(STILL_SPEAKING_SQL))
-def test_a_service_that_stopped_speaking_sql_leaves_the_list(module):
-    assert speaks_sql(PROJECT_ROOT / module), f"{module} speaks no SQL any more: remove it from STILL_SPEAKING_SQL"
+    assert found == {}
 
 
 def test_the_doors_reach_data_only_through_services():
