@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +62,21 @@ def _workspace(url: str) -> Workspace:
 
 def workspace() -> Workspace:
     return _workspace(database_url())
+
+
+PRELOADED = ("pandas", "altair")
+"""The libraries every role's pages import and the sign-in page does not."""
+PRELOAD_THREAD = "partnerdesk-preload"
+
+
+@st.cache_resource(show_spinner=False)
+def preload() -> threading.Thread:
+    """Import the pages' libraries in the background once per server, while the first visitor is
+    still typing at the sign-in page, so the page after signing in does not wait for them."""
+    thread = threading.Thread(target=lambda: [importlib.import_module(name) for name in PRELOADED],
+                              name=PRELOAD_THREAD, daemon=True)
+    thread.start()
+    return thread
 
 
 def today() -> dt.date:

@@ -24,7 +24,8 @@ def _plan(ws: Workspace, args: argparse.Namespace):
 
 
 def _tier2_add(args):
-    return {"partner_id": tier2.add_tier2(Workspace.open(), args.distributor, args.name, args.discount)}
+    return {"partner_id": tier2.add_tier2(Workspace.open(), args.distributor, args.name, args.discount,
+                                               contact_email=args.email)}
 
 
 def _customers_import(args):
@@ -87,6 +88,7 @@ def register(commands) -> None:
     add.add_argument("--distributor", required=True, metavar="PARTNER_ID")
     add.add_argument("--name", required=True)
     add.add_argument("--discount", metavar="RATE", help="its own discount rate (default: the plan's)")
+    add.add_argument("--email", metavar="ADDRESS", help="its contact e-mail (optional here; the page requires it)")
     add.set_defaults(handler=_tier2_add)
 
     customers = _import_command(commands, "customers", _customers_import,
