@@ -5,7 +5,7 @@ its fingerprint (a re-delivery is a no-op), `usage_day_sum` its sums per usage d
 and product, and `late_day_sum` those of closed months until a settlement accounts for them.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 14:45:00
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
