@@ -106,6 +106,12 @@ class Applications:
                                 state, partner_type, territory, submitted_by).limit(limit)
         return [_filed(row) for row in self._session.exec(statement)]
 
+    def oldest_open(self, limit: int) -> list[FiledApplication]:
+        """The open applications (submitted or waiting for information), oldest first."""
+        statement = (select(ApplicationRow).where(ApplicationRow.state.in_([s.value for s in OPEN_STATES]))
+                     .order_by(ApplicationRow.created_at, ApplicationRow.id).limit(limit))
+        return [_filed(row) for row in self._session.exec(statement)]
+
     def count(self, state: str | None = None, partner_type: str | None = None, territory: str | None = None,
               submitted_by: str | None = None) -> int:
         statement = self._where(select(func.count()).select_from(ApplicationRow), state, partner_type,
