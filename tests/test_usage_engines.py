@@ -121,9 +121,11 @@ def test_spark_settles_the_same_and_its_delivery_is_the_same_as_duckdbs(world, s
 
     summary = through(spark, channel, csv_file)
     assert (summary.engine, summary.imported, summary.day_sums, summary.months) == ("spark", 7, 7, ["2026-07"])
-    # the same lines, reordered, as Parquet through the other engine: the same delivery
-    again = through(DuckDBEngine(), channel, parquet_file(tmp_path, JULY, "july.parquet"))
-    assert (again.imported, again.already_present) == (0, 7)
+    # the same lines, reordered, as typed Parquet through either engine: the same delivery
+    parquet = parquet_file(tmp_path, JULY, "july.parquet")
+    for engine in (DuckDBEngine(), spark):
+        again = through(engine, channel, parquet)
+        assert (again.engine, again.imported, again.already_present) == (engine.name, 0, 7)
     assert july_settlement(channel) == expected_july(r, s, a)
 
 
