@@ -47,19 +47,18 @@ LINE_COLUMNS = [lines.c[name] for name in UsageLine._fields]
 LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
 
 
-def _spans(owners: list[int] | None = None):
+def _spans(customers=None):
     """Each association as a date range: from its date until the customer's next association;
-    with `owners` (partner row ids), only those of customers that ever belonged to one of them
-    (all of such a customer's associations, so the ranges stay right).
+    with `customers` (a select of customer ids), only those customers' (all of a customer's
+    associations, so the ranges stay right).
 
     The one place SQL says whose a line is (settlement/attribution.py says it in Python)."""
     following = func.lead(associations.c.associated_on).over(
         partition_by=associations.c.customer_id, order_by=associations.c.associated_on)
     statement = select(associations.c.customer_id, associations.c.partner_id,
                        associations.c.associated_on.label("start_on"), following.label("end_on"))
-    if owners is not None:
-        statement = statement.where(associations.c.customer_id.in_(
-            select(associations.c.customer_id).where(associations.c.partner_id.in_(owners))))
+    if customers is not None:
+        statement = statement.where(associations.c.customer_id.in_(customers))
     return statement.subquery("span")
 
 
@@ -232,8 +231,11 @@ class Usage:
 
     def late_month_sums(self, months: Iterable[str], owners: list[int] | None = None) -> list[MonthSum]:
         """Late usage of these settled months not yet on an invoice, per month, owner, customer
-        and product (owned lines and day sums only; with `owners`, only theirs), summed in SQL."""
-        span, usage = _spans(owners), _late_usage("month", months)
+        and product (owned lines and day sums only; with `owners`, only theirs), summed in SQL.
+        Only the late customers' associations are spanned: there are few of them, and spanning
+        every customer's cost more than the rest of the credit report."""
+        usage = _late_usage("month", months)
+        span = _spans(select(usage.c.customer_id))
         owner = span.c.partner_id
         statement = (select(usage.c.month, owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros))
                      .select_from(_owned(span, usage))
