@@ -17,6 +17,11 @@ LATEST_DAY = dt.date(2999, 12, 31)
 typing error, and the end of a month in 9999 would be in a year no date can hold."""
 
 
+NUL_FREE = r"^[^\x00]*$"
+"""The pattern of text that may be stored: PostgreSQL cannot store a NUL character."""
+NUL_REFUSED = "must not contain a NUL character"
+
+
 def shown(value: object) -> str:
     """A rejected value as a message quotes it: its repr, cut to a readable length."""
     text = repr(value)
@@ -39,6 +44,8 @@ def problem(item: dict) -> str:
         return "unknown field"
     if item["type"] == "missing":
         return "required field is missing"
+    if item["type"] == "string_pattern_mismatch" and item["ctx"]["pattern"] == NUL_FREE:
+        return NUL_REFUSED
     return item["msg"].removeprefix("Value error, ")
 
 
