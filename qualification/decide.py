@@ -43,17 +43,16 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
 def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> CriterionResult:
     """One criterion's result from the firings of its checks."""
     status = status_of(criterion, mine)
+    shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     if status is Status.failed:
-        failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1])
-        check = criterion.checks[failure[1]]
-        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
-        actual_fact = check.fact
+        check = criterion.checks[min(f[1] for f in mine if f[2] == "fail")]
+        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message) \
+            if check.fail_messages else check.fail_message
+        actual = shown if check.fact == criterion.actual_fact else display(check.fact, facts)
     else:
-        actual_fact = criterion.actual_fact
         check = criterion.actual_check
         template = criterion.review_message if status is Status.review else criterion.pass_message
-    shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
-    actual = shown if actual_fact == criterion.actual_fact else display(actual_fact, facts)
+        actual = shown
     return CriterionResult(id=criterion.id, status=status, actual=shown, required=criterion.required_text,
                            message=words(template, check, facts, territory, actual))
 

@@ -44,11 +44,17 @@ def threshold_text(check: Check, facts: Facts) -> object:
     value = check.value
     if isinstance(value, FactRef):
         return display(value.fact, facts)
-    if isinstance(value, Decimal) and FACTS[check.fact].kind is FactKind.money:
-        return str(value.quantize(Decimal("0.01")))
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return _constant_text(FACTS[check.fact].kind, value)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _constant_text(kind: FactKind, value: Decimal) -> str:
+    """A threshold written in a rule file, as messages show it (the same for every decision)."""
+    if kind is FactKind.money:
+        return str(value.quantize(Decimal("0.01")))
+    return format(value.normalize(), "f")
 
 
 def _value(name: str, check: Check | None, facts: Facts, territory: str, actual: int | str | None) -> object:
