@@ -7,7 +7,7 @@ Each page also checks the role itself, so a page reached another way shows none 
 import streamlit as st
 
 from partnerdesk.accounts import Role, has_accounts
-from views.common import plain, show_flash, sign_out, signed_in, workspace
+from views.common import plain, preload, show_flash, sign_out, signed_in, workspace
 
 # An emoji icon is drawn by the browser; a ":material/..." one would be fetched from a font server.
 st.set_page_config(page_title="PartnerDesk", page_icon="🤝", layout="wide")
@@ -77,6 +77,7 @@ def navigation() -> st.Page:
 
 
 workspace()
+preload()
 page = navigation()
 show_flash()
 page.run()

@@ -55,9 +55,13 @@ PIPELINE = [
     Step("whatif", "figure", True, "whatif", MONTHS_STORED),
     Step("settle_month", "figure", True, "settle_month", MONTHS_STORED),
     Step("settle_quarter", "figure", True, "settle_quarter", MONTHS_STORED),
-    Step("page_queue", "figure", True, "page_queue", ("store_applications",)),
-    Step("page_whatif", "figure", True, "page_whatif", MONTHS_STORED),
+    Step("import_usage_x10", "figure", True, "import_usage_x10", ("import_customers",)),
+    Step("settle_month_x10", "figure", True, "settle_month_x10", ("import_usage_x10",)),
+    Step("page_first", "figure", True, "page_first", ("prepare",)),
+    Step("page_renders", "figure", True, "page_renders", ("store_applications", *MONTHS_STORED)),
+    Step("page_interactions", "figure", True, "page_interactions", ("store_applications", *MONTHS_STORED)),
 ]
+X10_FIGURES = {"import_usage_x10", "settle_month_x10"}
 BY_NAME = {s.name: s for s in PIPELINE}
 RATE_FIGURES = {"qualify", "impact"}
 PROFILE_DEADLINE = 180  # a profiled step still running then stops, and its profile so far is kept
@@ -195,12 +199,14 @@ def main(argv: list[str]) -> int:
     if unknown or any(b not in BACKENDS for b in backends):
         parser.error(f"unknown figure or backend: {unknown or backends}")
     from bench import drafts, load
-    from bench.generate import generate
+    from bench.generate import generate, x10_file
 
     directory = data_dir(args.scale)
     manifest = generate(directory, args.scale, force=args.regenerate)
     drafts.write_draft_rules(directory / "draft-rules")
     drafts.write_whatif_plan(directory / "plan-whatif.yaml")
+    if X10_FIGURES & set(figures) and not args.report_only:
+        x10_file(directory, args.scale)
 
     skipped = []
     machine = report.machine()

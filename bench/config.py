@@ -35,7 +35,10 @@ POSTGRES_DATABASE = os.environ.get("PARTNERDESK_BENCH_POSTGRES_DB", "partnerdesk
 BACKENDS = ("sqlite", "postgresql")
 
 # Accounts the page benchmarks sign in with (created in the bench database only).
-USERS = {"manager": ("bench-manager", "quiet harbour lantern 61"), "analyst": ("bench-analyst", "amber meadow compass 84")}
+USERS = {"manager": ("bench-manager", "quiet harbour lantern 61"), "analyst": ("bench-analyst", "amber meadow compass 84"),
+         "applicant": ("bench-applicant", "copper river window 27"), "admin": ("bench-admin", "silver orchard beacon 45"),
+         "partner": ("bench-partner", "velvet canyon ember 93")}
+"""The partner account is the owner account of the distributor with the most tier-2 resellers."""
 
 
 def sizes(scale: float) -> dict[str, int]:
@@ -79,14 +82,20 @@ class Target:
         return ok
 
 
-TARGETS = {
-    "qualify": Target(">= 5,000/s", 5_000, higher_is_better=True),
+TARGETS = {  # issue 14's, on both databases
+    "qualify": Target(">= 5,000/s, <= 1.0x", 5_000, higher_is_better=True, max_ratio=1.0),
     "impact": Target("<= 30 s", 30),
-    "import_usage": Target("<= 15 s, <= 300 MB", 15, max_peak_mb=300),
-    "settle_month": Target("<= 5 s, <= 5x", 5, max_ratio=5),
-    "settle_quarter": Target("<= 10 s, <= 5x", 10, max_ratio=5),
-    "whatif": Target("<= 3 s, <= 5x", 3, max_ratio=5),
-    "page_queue": Target("<= 1 s", 1),
-    "page_whatif": Target("<= 1 s", 1),
+    "import_usage": Target("<= 3x, <= 300 MB", max_ratio=3, max_peak_mb=300),
+    "import_usage_x10": Target("<= 10.5x, <= 300 MB", max_ratio=10.5, max_peak_mb=300),
+    "settle_month": Target("<= 2x", max_ratio=2),
+    "settle_month_x10": Target("<= 10.5x", max_ratio=10.5),
+    "settle_quarter": Target("< 1x", max_ratio=1),
+    "whatif": Target("< 1x", max_ratio=1),
+    "page_first": Target("<= 2 s", 2),
+    "page_renders": Target("<= 0.3 s each", 0.3),
+    "page_interactions": Target("<= 0.3 s each", 0.3),
     "import_customers": Target("(none)"),
 }
+X10_MONTH = "2026-10"
+"""The month of ten times the lines (import_usage_x10, settle_month_x10): after the bench quarter,
+so that its figures leave the quarter's alone."""

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bench.config import AS_OF, MONTHS, RULES, SEED, sizes
+from bench.config import AS_OF, MONTHS, RULES, SEED, X10_MONTH, sizes
 from bench.progress import Progress
 
 GENERATOR_VERSION = 4
@@ -179,10 +179,11 @@ def associations(scale: float, partner_rows: list[dict], rng: random.Random) -> 
 
 # --- billing lines --------------------------------------------------------------------------
 
-def usage_file(path: Path, month: str, scale: float, seed: int, progress: Progress) -> int:
-    """One month's billing lines: skewed spend per customer, 1.5 % credits, 4 % not commissionable."""
+def usage_file(path: Path, month: str, scale: float, seed: int, progress: Progress, times: int = 1) -> int:
+    """One month's billing lines: skewed spend per customer, 1.5 % credits, 4 % not commissionable;
+    `times` as many lines as the scale's month, for the same customers."""
     n = sizes(scale)
-    lines, customers = n["lines_per_month"], n["customers"]
+    lines, customers = n["lines_per_month"] * times, n["customers"]
     rng = np.random.default_rng([seed, int(month.replace("-", ""))])
     spend = np.random.default_rng([seed, 1]).lognormal(0.0, 1.3, customers)  # same customers every month
     who = rng.choice(customers, size=lines, p=spend / spend.sum()) + 1
@@ -331,3 +332,15 @@ def generate(directory: Path, scale: float, seed: int = SEED, force: bool = Fals
     manifest_path.write_text(json.dumps(manifest, indent=2))
     print(f"data: written to {directory} in {manifest['seconds']} s", file=sys.stderr)
     return manifest
+
+
+def x10_file(directory: Path, scale: float, seed: int = SEED) -> Path:
+    """The month of ten times the scale's lines (written once, beside the data set it extends)."""
+    path = directory / f"usage-{X10_MONTH}-x10.csv"
+    marker = path.with_suffix(".done")
+    if not marker.exists() or marker.read_text() != str(GENERATOR_VERSION):
+        progress = Progress(f"data: {path.name}", 10 * sizes(scale)["lines_per_month"])
+        usage_file(path, X10_MONTH, scale, seed, progress, times=10)
+        progress.done()
+        marker.write_text(str(GENERATOR_VERSION))
+    return path

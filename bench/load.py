@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, insert, text
@@ -86,40 +88,71 @@ def load_partners(ws, directory: Path) -> int:
     return len(values)
 
 
-def add_users(ws) -> None:
+def add_users(ws, directory: Path) -> None:
     from partnerdesk.accounts import add_user
+    from partnerdesk.partner_accounts import add_partner_account
 
     for role, (username, password) in USERS.items():
-        add_user(ws, username, password, role, f"Bench {role}")
+        if role == "partner":
+            add_partner_account(ws, username, password, f"P-{busiest_distributor(directory)}", "Bench partner")
+        else:
+            add_user(ws, username, password, role, f"Bench {role}")
 
 
-def store_applications(ws, directory: Path, eligible: list[bool] | None) -> int:
-    """Every application of applications.jsonl stored open, as `submit` stores it (document =
-    the validated application's JSON), in batches; decisions are not stored (impact and the
-    queue do not read them)."""
-    from qualification.application import Application
+def busiest_distributor(directory: Path) -> int:
+    """The distributor with the most tier-2 resellers: the partner whose pages show the most."""
+    rows = read_partners(directory)
+    children = Counter(int(r["parent_id"]) for r in rows if r["parent_id"])
+    return children.most_common(1)[0][0]
+
+
+def an_eligible_application(ws, partner_type: str) -> int:
+    """An open, eligible application of this type (the page figure approves it)."""
+    from sqlalchemy import select
+
     from storage.tables import ApplicationRow
+
+    table = ApplicationRow.__table__
+    with ws.engine.connect() as connection:
+        return connection.execute(select(table.c.id).where(
+            table.c.state == "submitted", table.c.eligible.is_(True), table.c.partner_type == partner_type)
+            .order_by(table.c.id).limit(1)).scalar_one()
+
+
+def store_applications(ws, directory: Path, decide) -> int:
+    """Every application of applications.jsonl stored open with its decision, as `submit` stores
+    them (document = the validated application's JSON; `decide` gives the product's decision),
+    in batches."""
+    from qualification.application import Application
+    from storage.tables import ApplicationRow, DecisionRow
 
     lines = (directory / "applications.jsonl").read_text().splitlines()
     progress = Progress("setup: store applications", len(lines))
     start = dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc)
-    batch: list[dict] = []
+    applications: list[dict] = []
+    decisions: list[dict] = []
     with ws.engine.begin() as connection:
         for number, line in enumerate(lines, 1):
-            application = Application.model_validate(json.loads(line))
+            raw = json.loads(line, parse_float=Decimal)
+            application, decision = Application.model_validate(raw), decide(raw)
             at = start + dt.timedelta(seconds=60 * number)
-            batch.append({"partner_type": application.partner_type.value, "company_name": application.company_name,
-                          "territory": application.territory, "registration_key": application.registration_key,
-                          "state": STATES[number % len(STATES)],
-                          "eligible": eligible[number - 1] if eligible else False,
-                          "submitted_by": f"applicant{number % 5000}@example.com",
-                          "document": json.dumps(application.as_json()), "created_at": at, "updated_at": at})
-            if len(batch) == 5_000:
-                connection.execute(insert(ApplicationRow.__table__), batch)
-                batch.clear()
+            applications.append({
+                "id": number, "partner_type": application.partner_type.value,
+                "company_name": application.company_name, "territory": application.territory,
+                "registration_key": application.registration_key, "state": STATES[number % len(STATES)],
+                "eligible": decision.eligible, "submitted_by": f"applicant{number % 5000}@example.com",
+                "document": json.dumps(application.as_json()), "created_at": at, "updated_at": at})
+            decisions.append({"application_id": number, "as_of": decision.as_of, "rules_version": decision.rules_version,
+                              "eligible": decision.eligible, "document": decision.model_dump_json(), "created_at": at})
+            if len(applications) == 5_000 or number == len(lines):
+                connection.execute(insert(ApplicationRow.__table__), applications)
+                connection.execute(insert(DecisionRow.__table__), decisions)
+                applications.clear()
+                decisions.clear()
                 progress.update(number)
-        if batch:
-            connection.execute(insert(ApplicationRow.__table__), batch)
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT setval(pg_get_serial_sequence('application', 'id'), "
+                                    "(SELECT max(id) FROM application))"))
     progress.done()
     return len(lines)
 

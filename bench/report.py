@@ -13,16 +13,19 @@ from bench.config import FULL, ROOT, TARGETS, sizes
 BEGIN = "<!-- BEGIN GENERATED: written by `python3 tasks.py bench`; edit below the END marker -->"
 END = "<!-- END GENERATED -->"
 BACKEND_LABELS = ("sqlite", "postgresql", "postgresql-analyzed")
-FIGURES = ["qualify", "impact", "import_customers", "import_usage", "settle_month", "settle_quarter", "whatif",
-           "page_queue", "page_whatif"]
+FIGURES = ["qualify", "impact", "import_customers", "import_usage", "import_usage_x10", "settle_month",
+           "settle_month_x10", "settle_quarter", "whatif", "page_first", "page_renders", "page_interactions"]
 BASELINE_OF = {"qualify": "yardstick_qualify", "impact": "yardstick_impact", "import_usage": "duck_import",
-               "settle_month": "duck_month", "settle_quarter": "duck_quarter", "whatif": "duck_whatif"}
+               "settle_month": "duck_month", "settle_quarter": "duck_quarter", "whatif": "duck_whatif",
+               "import_usage_x10": "import_usage", "settle_month_x10": "settle_month"}
 SHARED_BASELINES = {"yardstick_qualify", "duck_import", "duck_month", "duck_quarter", "duck_whatif"}
 BASELINE_NAMES = {"yardstick_qualify": "plain Python over the YAML", "yardstick_impact": "plain Python over the YAML",
                   "duck_import": "DuckDB, CSV summed per customer and product",
                   "duck_month": "DuckDB, one query from the CSV files",
                   "duck_quarter": "DuckDB, one query from the CSV files",
-                  "duck_whatif": "DuckDB, one query from the CSV files"}
+                  "duck_whatif": "DuckDB, one query from the CSV files",
+                  "import_usage": "the product's own import of the 1x month, same run",
+                  "settle_month": "the product's own settle month of the 1x month, same run"}
 
 
 def label(figure: str, scale: float) -> str:
@@ -36,8 +39,11 @@ def label(figure: str, scale: float) -> str:
         "settle_month": f"settle month ({3 * lines:,} lines stored)",
         "settle_quarter": f"settle quarter ({3 * lines:,} lines)",
         "whatif": f"whatif, quarter ({3 * lines:,} lines)",
-        "page_queue": "review queue page (AppTest)",
-        "page_whatif": "what-if page (AppTest)",
+        "import_usage_x10": f"usage import, {10 * lines:,} lines (1 month)",
+        "settle_month_x10": f"settle month of {10 * lines:,} lines",
+        "page_first": "first page after start (AppTest)",
+        "page_renders": "every page opened and rerun, slowest (AppTest)",
+        "page_interactions": "sign in, pre-check, approve, settle, compare: slowest (AppTest)",
     }[figure]
 
 
@@ -181,7 +187,7 @@ def checks(results: dict, backends: list[str], agreement: dict) -> list[str]:
                        f"status and qualifies_as for {a['agree']:,} of {a['compared']:,} applications"
                        + (f" (first difference: line {a['first_difference']})" if a.get("first_difference") else ""))
         for figure, baseline_step in BASELINE_OF.items():
-            if figure in ("qualify",):
+            if figure == "qualify" or baseline_step in FIGURES:  # a figure's baseline of another size
                 continue
             result = results.get(f"{figure}|{backend}") or {}
             key = f"{baseline_step}|-" if baseline_step in SHARED_BASELINES else f"{baseline_step}|{backend}"
@@ -219,6 +225,27 @@ def profiles(table: list[dict], profile_dir: Path) -> list[str]:
         out.append("\nFunctions by own time:\n")
         out.append("| function | seconds |\n|---|---|")
         out += [f"| `{name}` | {seconds} |" for name, seconds in summary["top_own_time"][:8]]
+    return out
+
+
+PAGE_FIGURES = ("page_first", "page_renders", "page_interactions")
+
+
+def page_times(results: dict, backends: list[str]) -> list[str]:
+    """Every page render and interaction the page figures measured, beside the target they share."""
+    rows = {}
+    for figure in PAGE_FIGURES:
+        for backend in backends:
+            for name, seconds in ((results.get(f"{figure}|{backend}") or {}).get("renders") or {}).items():
+                rows.setdefault((figure, name), {})[backend] = seconds
+    if not rows:
+        return []
+    out = ["| render | target | " + " | ".join(backends) + " |", "|---|---|" + "---|" * len(backends)]
+    for (figure, name), by_backend in rows.items():
+        bound = TARGETS[figure].bound
+        cells = [f"{by_backend[b]:.3f} s" + ("" if by_backend[b] <= bound else " (over)") if b in by_backend else "—"
+                 for b in backends]
+        out.append(f"| {name} | <= {bound:g} s | " + " | ".join(cells) + " |")
     return out
 
 
@@ -273,6 +300,9 @@ def generated(table: list[dict], results: dict, backends: list[str], scale: floa
     if skipped:
         parts += ["Skipped: " + "; ".join(skipped), ""]
     parts += ["## Notes", "", *notes(table, results), ""]
+    pages = page_times(results, backends)
+    if pages:
+        parts += ["## Every page, server-side (AppTest script runs)", "", *pages, ""]
     spread = spread_text(results)
     if spread:
         parts += ["## Spread of the generated applications (as the yardstick decided them)", "", *spread, ""]

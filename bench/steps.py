@@ -7,7 +7,6 @@ returns a JSON-ready dict.
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench import load
-from bench.config import AS_OF, MONTH, MONTHS, QUARTER, ROOT, RULES, USERS
+from bench.config import AS_OF, MONTH, MONTHS, QUARTER, RULES, X10_MONTH
 from bench.progress import Progress, say
 
 
@@ -143,29 +142,16 @@ def prepare(ctx: Context) -> dict:
     load.reset_database(ctx.backend, ctx.url)
     ws = ctx.workspace()  # migrates the new database
     partners = load.load_partners(ws, ctx.data)
-    load.add_users(ws)
+    load.add_users(ws, ctx.data)
     return {"partners": partners, "note": "fresh database, partners and tier-2 resellers bulk-loaded"}
 
 
-def _eligibility(ctx: Context) -> list[bool]:
-    """Each application's eligibility for the queue's column (the yardstick's, which agrees with
-    the product's; the bench checks that), from the qualification baseline's output when there."""
-    from bench import yardstick
-
-    texts = (ctx.data / "applications.jsonl").read_text().splitlines()
-    path = ctx.data / "decisions-yardstick.jsonl"
-    if path.exists():
-        with open(path) as handle:
-            eligible = [json.loads(line).get("eligible", False) for line in handle]
-        if len(eligible) == len(texts):
-            return eligible
-    rules, approved = yardstick.Rules(RULES), _approved_by_territory(ctx.data)
-    return [json.loads(yardstick.decide(text, AS_OF, rules, approved))["eligible"] for text in texts]
-
-
 def store_applications(ctx: Context) -> dict:
+    """The applications stored open, each with the product's decision (the review page shows it)."""
+    from partnerdesk.applications import qualify as product_qualify
+
     ws = ctx.workspace()
-    return {"applications": load.store_applications(ws, ctx.data, _eligibility(ctx))}
+    return {"applications": load.store_applications(ws, ctx.data, lambda a: product_qualify(ws, a, AS_OF))}
 
 
 def import_usage_rest(ctx: Context) -> dict:
@@ -369,24 +355,35 @@ def import_customers(ctx: Context) -> dict:
     return result
 
 
-def import_usage(ctx: Context) -> dict:
-    """Figure 2: `usage import` of one month's file into a database without that month."""
+def _import_month(ctx: Context, month: str, path: Path) -> dict:
+    """`usage import` of one month's file into a database without that month's lines."""
     from partnerdesk import imports
 
     ws = ctx.workspace()
     _reopen_all(ws)
-    removed = load.remove_month_lines(ws, MONTH)
+    removed = load.remove_month_lines(ws, month)
     if removed:
-        say(f"{ctx.label}: removed {removed:,} lines of {MONTH} stored by an earlier run")
+        say(f"{ctx.label}: removed {removed:,} lines of {month} stored by an earlier run")
     progress = Progress(f"{ctx.label}: rows read")
 
     def work() -> dict:
-        summary = imports.import_usage(ws, ctx.data / f"usage-{MONTH}.csv", progress.update)
+        summary = imports.import_usage(ws, path, progress.update)
         return {"n": summary.rows_read, "check": {"imported": summary.imported}}
 
     result = _timed(ctx, work)
     progress.done()
     return result
+
+
+def import_usage(ctx: Context) -> dict:
+    """Figure 2: `usage import` of one month's file."""
+    return _import_month(ctx, MONTH, ctx.data / f"usage-{MONTH}.csv")
+
+
+def import_usage_x10(ctx: Context) -> dict:
+    """The month of ten times the lines (written by the parent: `bench.generate.x10_file`): time
+    should grow no faster than the lines, memory stay flat."""
+    return _import_month(ctx, X10_MONTH, ctx.data / f"usage-{X10_MONTH}-x10.csv")
 
 
 def duck_import(ctx: Context) -> dict:
@@ -405,14 +402,14 @@ def _money_sum(values) -> str:
     return str(sum((Decimal(str(v)) for v in values), Decimal(0)))
 
 
-def settle_month(ctx: Context) -> dict:
+def _settle(ctx: Context, month: str) -> dict:
     from partnerdesk import settling
 
     ws = ctx.workspace()
-    load.reopen_period(ws, MONTH)
+    load.reopen_period(ws, month)
 
     def work() -> dict:
-        result = settling.settle_month(ws, MONTH)
+        result = settling.settle_month(ws, month)
         document = result.model_dump_json()
         return {"n": len(result.invoices), "bytes": len(document), "check": {
             "invoices": len(result.invoices), "invoice_lines": sum(len(i.lines) for i in result.invoices),
@@ -421,6 +418,14 @@ def settle_month(ctx: Context) -> dict:
             "agency_commission": _money_sum(c.commission for c in result.agency_commissions)}}
 
     return _timed(ctx, work)
+
+
+def settle_month(ctx: Context) -> dict:
+    return _settle(ctx, MONTH)
+
+
+def settle_month_x10(ctx: Context) -> dict:
+    return _settle(ctx, X10_MONTH)
 
 
 def settle_quarter(ctx: Context) -> dict:
@@ -485,105 +490,40 @@ def duck_whatif(ctx: Context) -> dict:
 
 # --- 4. pages ---------------------------------------------------------------------------------
 
-PAGE_RENDERS = 3
-
-
-def _signed_in(ctx: Context, role: str):
-    from streamlit.testing.v1 import AppTest
+def _pages(ctx: Context, measure: Callable[[], dict]) -> dict:
+    from bench import pages
 
     if ctx.profile is not None:
         profile_script_threads()
-
-    username, password = USERS[role]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-    at.secrets["database_url"] = ctx.url
-    at.run()
-    at.text_input(key="sign_in.username").input(username)
-    at.text_input(key="sign_in.password").input(password)
-    [button] = [b for b in at.button if b.label == "Sign in"]
-    button.click().run()
-    if at.exception:
-        raise RuntimeError(f"signing in failed: {at.exception}")
-    return at
-
-
-def _page_path(*words: str) -> str | None:
-    """The app's page script whose file name contains one of the words (None: not built yet)."""
-    for path in sorted((ROOT / "views").glob("*.py")):
-        if any(word in path.stem for word in words) and f'"views/{path.name}"' in (ROOT / "app.py").read_text():
-            return f"views/{path.name}"
-    return None
-
-
-def _render(ctx: Context, role: str, page: str, after: Callable | None = None) -> dict:
-    """Time a page: switched to once, then rerun; each render through AppTest."""
-    at = _signed_in(ctx, role)
-    times = []
     with ctx.measured():
-        for attempt in range(PAGE_RENDERS):
-            started = time.perf_counter()
-            if attempt == 0:
-                at.switch_page(page).run()
-            else:
-                at.run()
-            if after is not None:
-                after(at)
-            times.append(time.perf_counter() - started)
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].message}")
-    titles = [t.value for t in at.title]
-    return {"value": statistics.median(times), "unit": "s", "seconds": sum(times), "n": PAGE_RENDERS,
-            "renders": [round(t, 3) for t in times], "check": {"title": titles[0] if titles else None},
-            "note": f"median of {PAGE_RENDERS} renders ({', '.join(f'{t:.2f}' for t in times)} s)"}
+        times = measure()
+    return pages.slowest(times)
 
 
-def page_queue(ctx: Context) -> dict:
-    return _render(ctx, "manager", "views/queue.py")
+def page_first(ctx: Context) -> dict:
+    from bench import pages
+
+    return _pages(ctx, lambda: pages.first_page(ctx.url))
 
 
-def page_whatif(ctx: Context) -> dict:
-    """The what-if page: opened, then 'Compare' pressed with the quarter (the form starts from the
-    plan in force), then rerun showing the stored result. The value is the compare render: what
-    an analyst waits for."""
-    page = _page_path("whatif", "what_if")
-    if page is None:
-        return {"value": None, "missing": True, "note": "no what-if page in app.py yet"}
-    at = _signed_in(ctx, "analyst")
-    times = {}
-    with ctx.measured():
-        started = time.perf_counter()
-        at.switch_page(page).run()
-        times["open"] = time.perf_counter() - started
-        _no_exception(at, page)
-        quarter = [t for t in at.text_input if t.key == "whatif.quarter"]
-        if quarter:
-            quarter[0].input(QUARTER)
-        [button] = [b for b in at.button if b.label.startswith("Compare")]
-        started = time.perf_counter()
-        button.click().run()
-        times["compare"] = time.perf_counter() - started
-        _no_exception(at, page)
-        started = time.perf_counter()
-        at.run()
-        times["rerun"] = time.perf_counter() - started
-        _no_exception(at, page)
-    metrics = [m.value for m in at.metric]
-    return {"value": times["compare"], "unit": "s", "seconds": sum(times.values()), "n": 1,
-            "renders": {k: round(v, 3) for k, v in times.items()},
-            "check": {"metrics": metrics[:3], "errors": [e.value for e in at.error]},
-            "note": "value: the render after pressing Compare; " + ", ".join(f"{k} {v:.2f} s" for k, v in times.items())}
+def page_renders(ctx: Context) -> dict:
+    from bench import pages
+
+    return _pages(ctx, lambda: pages.every_page(ctx.url))
 
 
-def _no_exception(at, page: str) -> None:
-    if at.exception:
-        raise RuntimeError(f"{page}: {at.exception[0].message}")
+def page_interactions(ctx: Context) -> dict:
+    from bench import pages
+
+    ws = ctx.workspace()
+    return _pages(ctx, lambda: pages.interactions(ws, ctx.url, ctx.data))
 
 
 STEPS: dict[str, Callable[[Context], dict]] = {
     "prepare": prepare, "store_applications": store_applications, "import_usage_rest": import_usage_rest,
     "qualify": qualify, "yardstick_qualify": yardstick_qualify, "impact": impact,
-    "yardstick_impact": yardstick_impact, "import_customers": import_customers, "import_usage": import_usage,
-    "duck_import": duck_import, "settle_month": settle_month, "settle_quarter": settle_quarter, "whatif": whatif,
+    "yardstick_impact": yardstick_impact, "import_customers": import_customers, "import_usage": import_usage, "import_usage_x10": import_usage_x10,
+    "duck_import": duck_import, "settle_month": settle_month, "settle_month_x10": settle_month_x10, "settle_quarter": settle_quarter, "whatif": whatif,
     "duck_month": duck_month, "duck_quarter": duck_quarter, "duck_whatif": duck_whatif,
-    "page_queue": page_queue, "page_whatif": page_whatif,
+    "page_first": page_first, "page_renders": page_renders, "page_interactions": page_interactions,
 }

@@ -25,6 +25,7 @@ class PartnerRecord(BaseModel):
     tier: str | None = None
     discount_rate: str | None = None
     parent_id: int | None = None
+    contact_email: str | None = None
     application_id: int | None = None
     approved_on: dt.date
     created_at: dt.datetime

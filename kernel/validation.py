@@ -7,6 +7,7 @@ becomes a 100 KB message. A field whose name is blank is shown quoted, so it can
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import ValidationError
 
@@ -15,6 +16,7 @@ EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2999, 12, 31)
 """Dates of billing, association and payment lie in this range: year 1 or 9999 in a file is a
 typing error, and the end of a month in 9999 would be in a year no date can hold."""
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def shown(value: object) -> str:
@@ -62,3 +64,13 @@ def iso_date(text: str) -> dt.date:
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise ValueError(f"{text} is outside the years {EARLIEST_DAY.year} to {LATEST_DAY.year}")
     return day
+
+
+def email_address(value: str) -> str:
+    """An e-mail address as people type one (the application's contact and a tier-2 reseller's);
+    ValueError says why not. A NUL character cannot be stored (PostgreSQL)."""
+    if not _EMAIL.match(value):
+        raise ValueError(f"not an e-mail address: {shown(value)}")
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value

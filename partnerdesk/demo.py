@@ -131,7 +131,9 @@ def _approve_partners(ws: Workspace, rng: random.Random, certificates_until: dt.
         partners[company] = result["partner_id"]
     for distributor, resellers in TIER2.items():
         for name, discount in resellers:
-            partners[name] = tier2.add_tier2(ws, partners[distributor], name, discount, at=_at(dt.date(2026, 4, 1)))
+            email = f"sales@{'-'.join(name.lower().split())}.example"
+            partners[name] = tier2.add_tier2(ws, partners[distributor], name, discount, at=_at(dt.date(2026, 4, 1)),
+                                             contact_email=email)
     return partners
 
 

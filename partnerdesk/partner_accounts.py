@@ -97,15 +97,18 @@ def add_colleague(ws: Workspace, owner_username: str, username: str, password: s
         return _store(uow, partner, username, password, display_name, owner_username, at or now())
 
 
-def add_tier2_with_account(ws: Workspace, owner_username: str, name: str, discount: str | Decimal | None,
-                           username: str, password: str, display_name: str, as_of: dt.date,
-                           at: dt.datetime | None = None) -> AccountView:
-    """A distributor's owner registers a tier-2 reseller and the reseller's owner account, together."""
+def add_tier2_with_account(ws: Workspace, owner_username: str, name: str, contact_email: str,
+                           discount: str | Decimal | None, username: str, password: str, display_name: str,
+                           as_of: dt.date, at: dt.datetime | None = None) -> AccountView:
+    """A distributor's owner registers a tier-2 reseller and the reseller's owner account, together;
+    here, unlike `tier2 add`, the reseller's contact e-mail is required (issue 11)."""
     at = at or now()
+    if not (contact_email or "").strip():
+        raise InputError("--email: the tier-2 reseller's contact e-mail is required")
     with ws.unit_of_work() as uow:
         distributor = _owner_partner(uow, owner_username)
         require_active(uow, distributor, as_of, "registering a tier-2 reseller")
-        reseller = register_tier2(uow, distributor, name, discount, ws.plan(), at)
+        reseller = register_tier2(uow, distributor, name, discount, ws.plan(), at, contact_email)
         return _store(uow, reseller, username, password, display_name, owner_username, at)
 
 

@@ -5,6 +5,8 @@ discount is its own rate when one is given, otherwise the plan's `tier2_default_
 at each settlement, so a change of the plan's default reaches every reseller without one.
 A rate of its own is within the plan's bounds: from 0 up to the discount the distributor
 itself gets from the vendor in its tier, so a distributor never sells below its own cost.
+Its contact e-mail is checked like an applicant's; the contract's `tier2 add` does not name
+one, so there it may be left out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from kernel.money import ZERO, Money, cents_of
 from kernel.partner_types import PartnerType
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
-from kernel.validation import shown
+from kernel.validation import email_address, shown
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from settlement.invoices import PaymentStatus, payment_status
@@ -40,13 +42,23 @@ def _rate(text: str | Decimal | None, ceiling: Decimal) -> Decimal | None:
     return rate
 
 
+def _email(text: str | None) -> str | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return email_address(text)
+    except ValueError as error:
+        raise InputError(f"--email: {error}") from None
+
+
 def _ceiling(plan: Plan, distributor: PartnerRecord) -> Decimal:
     tier = plan.distributor.tiers.get(distributor.tier or plan.distributor.default_tier)
     return tier.discount_rate if tier is not None else Decimal(1)
 
 
 def register_tier2(uow: UnitOfWork, distributor: PartnerRecord, name: str, discount: str | Decimal | None,
-                   plan: Plan, at: dt.datetime) -> PartnerRecord:
+                   plan: Plan, at: dt.datetime, contact_email: str | None = None) -> PartnerRecord:
     """A tier-2 reseller under the distributor, inside the caller's unit of work."""
     name = (name or "").strip()
     if not name:
@@ -54,14 +66,16 @@ def register_tier2(uow: UnitOfWork, distributor: PartnerRecord, name: str, disco
     if distributor.partner_type is not PartnerType.distributor:
         raise InputError(f"--distributor: {distributor.key} is not a distributor ({distributor.partner_type.value})")
     rate = _rate(discount, _ceiling(plan, distributor))
+    email = _email(contact_email)
     if uow.partners.tier2_named(distributor.id, name) is not None:
         raise InputError(f"--name: {distributor.key} already has a tier-2 reseller named {shown(name)}")
     return uow.partners.add(PartnerType.tier2_reseller, name, distributor.territory, at.date(), at,
-                            discount_rate=str(rate) if rate is not None else None, parent_id=distributor.id)
+                            discount_rate=str(rate) if rate is not None else None, parent_id=distributor.id,
+                            contact_email=email)
 
 
 def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Decimal | None = None,
-              at: dt.datetime | None = None) -> str:
+              at: dt.datetime | None = None, contact_email: str | None = None) -> str:
     """`tier2 add`: register a tier-2 reseller under a distributor; returns its 'P-n' id."""
     at = at or dt.datetime.now(dt.timezone.utc)
     plan = ws.plan()
@@ -70,7 +84,7 @@ def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Dec
         parent = uow.partners.get(parent_id) if parent_id is not None else None
         if parent is None:
             raise InputError(f"--distributor: {distributor_id!r} is not a known partner")
-        return partner_key(register_tier2(uow, parent, name, discount, plan, at).id)
+        return partner_key(register_tier2(uow, parent, name, discount, plan, at, contact_email).id)
 
 
 class ResellerInvoice(BaseModel):
@@ -93,6 +107,7 @@ class ResellerOverview(BaseModel):
 
     partner_id: str
     name: str
+    contact_email: str | None
     discount_rate: str | None
     month: str
     month_usage: Money
@@ -115,7 +130,8 @@ def _overview(uow: UnitOfWork, reseller: PartnerRecord, as_of: dt.date) -> Resel
                                               status=payment_status(balance, i.due_on, as_of)))
     customers = uow.customers.owned_on([reseller.id], as_of)
     return ResellerOverview(
-        partner_id=reseller.key, name=reseller.name, discount_rate=reseller.discount_rate, month=month,
+        partner_id=reseller.key, name=reseller.name, contact_email=reseller.contact_email,
+        discount_rate=reseller.discount_rate, month=month,
         month_usage=cents_of(sum(usage.values())), invoices=shown_invoices,
         customers=[ResellerCustomer(customer_id=c, month_usage=cents_of(usage.get((reseller.id, c), 0)))
                    for c in customers])

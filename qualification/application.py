@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from kernel.money import contract_decimal
 from kernel.partner_types import APPLICABLE, PartnerType
-from kernel.validation import shown
+from kernel.validation import email_address, shown
 
 
 class BusinessArea(StrEnum):
@@ -35,7 +35,6 @@ class BusinessArea(StrEnum):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -85,12 +84,6 @@ def _currency(value: str) -> str:
     return code
 
 
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"not an e-mail address: {shown(value)}")
-    return _text(value)
-
-
 Text = Annotated[str, AfterValidator(_text)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 CountryCode = Annotated[str, AfterValidator(_country)]
@@ -131,7 +124,7 @@ class Application(_Strict):
     partner_type: Annotated[PartnerType, BeforeValidator(_applicable)]
     company_name: Text = Field(min_length=1, max_length=300)
     territory: CountryCode
-    contact_email: Annotated[str, AfterValidator(_email)]
+    contact_email: Annotated[str, AfterValidator(email_address)]
     registration_country: CountryCode | None = None
     registration_number: Text | None = Field(default=None, max_length=64)
     registration_date: IsoDate | None = None

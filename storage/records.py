@@ -106,6 +106,12 @@ class Applications:
                                 state, partner_type, territory, submitted_by).limit(limit)
         return [_filed(row) for row in self._session.exec(statement)]
 
+    def oldest_open(self, limit: int) -> list[FiledApplication]:
+        """The open applications (submitted or waiting for information), oldest first."""
+        statement = (select(ApplicationRow).where(ApplicationRow.state.in_([s.value for s in OPEN_STATES]))
+                     .order_by(ApplicationRow.created_at, ApplicationRow.id).limit(limit))
+        return [_filed(row) for row in self._session.exec(statement)]
+
     def count(self, state: str | None = None, partner_type: str | None = None, territory: str | None = None,
               submitted_by: str | None = None) -> int:
         statement = self._where(select(func.count()).select_from(ApplicationRow), state, partner_type,
@@ -169,8 +175,8 @@ class Applications:
 def _partner(row: PartnerRow) -> PartnerRecord:
     return PartnerRecord(id=row.id, partner_type=PartnerType(row.partner_type), name=row.name,
                          territory=row.territory, tier=row.tier, discount_rate=row.discount_rate,
-                         parent_id=row.parent_id, application_id=row.application_id,
-                         approved_on=row.approved_on, created_at=row.created_at)
+                         parent_id=row.parent_id, contact_email=row.contact_email,
+                         application_id=row.application_id, approved_on=row.approved_on, created_at=row.created_at)
 
 
 class Partners:
@@ -181,10 +187,11 @@ class Partners:
 
     def add(self, partner_type: PartnerType, name: str, territory: str | None, approved_on: dt.date,
             at: dt.datetime, tier: str | None = None, discount_rate: str | None = None,
-            parent_id: int | None = None, application_id: int | None = None) -> PartnerRecord:
+            parent_id: int | None = None, application_id: int | None = None,
+            contact_email: str | None = None) -> PartnerRecord:
         row = PartnerRow(partner_type=partner_type.value, name=name, territory=territory, tier=tier,
                          discount_rate=discount_rate, parent_id=parent_id, application_id=application_id,
-                         approved_on=approved_on, created_at=at)
+                         contact_email=contact_email, approved_on=approved_on, created_at=at)
         self._session.add(row)
         self._session.flush()
         return _partner(row)

@@ -76,6 +76,7 @@ class PartnerRow(SQLModel, table=True):
     tier: str | None = Field(default=None, max_length=64)
     discount_rate: str | None = Field(default=None, max_length=32)
     parent_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    contact_email: str | None = Field(default=None, max_length=320)  # a tier-2 reseller's (migration 0011)
     application_id: int | None = Field(default=None, foreign_key="application.id", unique=True)
     approved_on: dt.date
     created_at: dt.datetime

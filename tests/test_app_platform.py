@@ -10,6 +10,7 @@ from kernel.channel import StandingAction
 from partnerdesk import customers
 from partnerdesk.accounts import authenticate
 from partnerdesk.settings import Settings
+from partnerdesk.tier2 import resellers_of
 from partnerdesk.workspace import Workspace
 
 pytest_plugins = ("app_fixtures",)
@@ -86,17 +87,37 @@ def test_a_manager_suspends_a_partner_with_a_reason_and_sees_its_history(demo_ur
 def test_a_distributor_registers_a_tier2_reseller_with_its_account_and_adds_a_colleague(demo_url):
     at = open_page(sign_in_as(demo_url, "distributor", "distributor-demo"), "partner_tier2")
     at.text_input(key="partner_tier2.name").input("Tiong Bahru Cloud")
+    at.text_input(key="partner_tier2.email").input("sales@tiongbahru.example")
     at.text_input(key="partner_tier2.discount").input("0.06")
     at.text_input(key="partner_tier2.username").input("tiong")
     at.text_input(key="partner_tier2.password").input("quiet-lantern-harbour-7")
     press(at, "Register")
     assert "can sign in" in texts(at) and "Tiong Bahru Cloud" in texts(at)
+    assert "Contact e-mail: sales@tiongbahru.example" in [t.value for t in at.text]
     assert authenticate(ws_of(demo_url), "tiong", "quiet-lantern-harbour-7").role == "partner"
+    own = open_page(sign_in_as(demo_url, "tiong", "quiet-lantern-harbour-7"), "partner_tier2")
+    assert [t.value for t in own.text if t.value.startswith("Contact")] == ["Contact e-mail: sales@tiongbahru.example"]
     open_page(at, "partner_team")
     at.text_input(key="partner_team.username").input("dana2")
     at.text_input(key="partner_team.password").input("quiet-lantern-harbour-7")
     press(at, "Add the account")
     assert at.dataframe[0].value["username"].tolist() == ["distributor", "dana2"]
+
+
+def test_a_tier2_reseller_without_a_good_contact_e_mail_is_not_registered(demo_url):
+    at = open_page(sign_in_as(demo_url, "distributor", "distributor-demo"), "partner_tier2")
+    assert "Contact e-mail: sales@orchard-road-tech.example" in [t.value for t in at.text]  # the demo's P-13
+    before = [r.partner_id for r in resellers_of(ws_of(demo_url), "P-10", dt.date.today())]
+    for typed, problem in [("", "Contact e-mail: the tier-2 reseller's contact e-mail is required"),
+                           ("sales at tiong", "Contact e-mail: not an e-mail address: 'sales at tiong'")]:
+        at.text_input(key="partner_tier2.name").input("Tiong Bahru Cloud")
+        at.text_input(key="partner_tier2.email").input(typed)
+        at.text_input(key="partner_tier2.username").input("tiong")
+        at.text_input(key="partner_tier2.password").input("quiet-lantern-harbour-7")
+        press(at, "Register")
+        assert errors(at) == [problem]
+    assert [r.partner_id for r in resellers_of(ws_of(demo_url), "P-10", dt.date.today())] == before
+    assert authenticate(ws_of(demo_url), "tiong", "quiet-lantern-harbour-7") is None
 
 
 def test_statements_and_home_show_the_partners_figures(demo_url):

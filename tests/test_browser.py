@@ -268,6 +268,7 @@ def test_a_distributors_tier2_reseller_invites_a_customer_whose_usage_reaches_bo
     page.shot("partner-home")
     page.get_by_role("link", name="Tier-2 resellers").click()
     page.get_by_label("Company name").fill("Marina Cloud Resellers")
+    page.get_by_label("Contact e-mail *").fill("sales@marina-cloud.example")
     page.get_by_label("Its discount (e.g. 0.05; empty: the plan's default)").fill("0.06")
     page.get_by_label("Username of its owner account").fill("marina")
     page.get_by_label("Owner's name").fill("Mei Marina")

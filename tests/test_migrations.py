@@ -18,6 +18,7 @@ from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.review import review
 from partnerdesk.settings import Settings
 from partnerdesk.settling import preview_month, settle_month
+from partnerdesk.tier2 import add_tier2, resellers_of
 from partnerdesk.whatif import what_if
 from partnerdesk.workspace import Workspace
 from settlement_world import Channel
@@ -100,3 +101,14 @@ def test_settled_invoices_keep_their_lines_across_the_move_into_the_invoice(work
     assert invoice_balances(workspace, AS_OF).invoices[0].paid == Decimal("1.00")
     assert [(line.customer_id, line.product) for line in again.invoices[0].lines] == [
         ("C-1", "ecs"), ("C-1", "oss"), ("C-2", "ecs"), ("C-2", "oss")]
+
+
+def test_tier2_resellers_from_before_0011_come_back_without_a_contact_e_mail(workspace, tmp_path):
+    channel = Channel(workspace, tmp_path)
+    distributor = channel.partner("distributor")
+    kept = add_tier2(workspace, distributor, "Orchard Tech", contact_email="sales@orchard.example")
+    with workspace.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0010")
+        command.upgrade(_alembic_config(connection), "head")
+    [reseller] = resellers_of(workspace, distributor, AS_OF)
+    assert (reseller.partner_id, reseller.name, reseller.contact_email) == (kept, "Orchard Tech", None)

@@ -37,14 +37,15 @@ def test_an_owner_adds_colleagues_and_a_distributor_its_tier2_resellers(workspac
     assert (colleague.partner_id, colleague.owner, colleague.added_by) == (distributor, False, "ops@acme")
     with pytest.raises(InputError, match="^username: 'kim' is not the owner account"):
         partner_accounts.add_colleague(workspace, "kim", "lee", PASSWORD, "", AS_OF)
-    reseller = partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Orchard Tech", "0.06", "orchard",
-                                                       PASSWORD, "Orchard owner", AS_OF)
+    reseller = partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Orchard Tech", "ops@orchard.example",
+                                                       "0.06", "orchard", PASSWORD, "Orchard owner", AS_OF)
     member = partner_accounts.membership(workspace, "orchard", AS_OF)
     assert (member.partner_type, member.owner, member.distributor_id) == ("tier2_reseller", True, distributor)
     assert reseller.partner_id == member.partner_id
     # The standard tier gives the distributor 0.10: a tier-2 reseller's own rate may not be above it.
     with pytest.raises(InputError, match="^--discount: '0.11' must be a rate between 0 and 0.10"):
-        partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Dearer", "0.11", "dear", PASSWORD, "", AS_OF)
+        partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Dearer", "ops@dearer.example", "0.11", "dear",
+                                                PASSWORD, "", AS_OF)
     assert authenticate(workspace, "dear", PASSWORD) is None
     assert [p.key for p in partner_accounts.visible_partners(workspace, distributor)] == [distributor, member.partner_id]
     assert [a.username for a in partner_accounts.accounts_of(workspace, distributor)] == ["ops@acme", "kim"]
@@ -52,7 +53,8 @@ def test_an_owner_adds_colleagues_and_a_distributor_its_tier2_resellers(workspac
 
 def test_a_suspended_partner_adds_nothing_and_its_tier2_resellers_neither(workspace):
     distributor = approved_by_applicant(workspace, "distributor", "ops@acme")
-    partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Orchard Tech", None, "orchard", PASSWORD, "", AS_OF)
+    partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Orchard Tech", "ops@orchard.example", None,
+                                           "orchard", PASSWORD, "", AS_OF)
     standing.change_standing(workspace, distributor, StandingAction.suspend, "overdue", "morgan", AS_OF)
     with pytest.raises(InputError, match="is suspended on 2026-11-24; adding an account is refused"):
         partner_accounts.add_colleague(workspace, "ops@acme", "kim", PASSWORD, "", AS_OF)

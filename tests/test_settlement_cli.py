@@ -7,7 +7,9 @@ import re
 import pytest
 
 from conftest import RULES_DIR
+from factories import AS_OF
 from partnerdesk.settings import Settings
+from partnerdesk.tier2 import resellers_of
 from partnerdesk.workspace import Workspace
 from settlement_world import CUSTOMER_HEADER, USAGE_HEADER, Channel
 
@@ -43,6 +45,20 @@ def test_tier2_add_registers_under_a_distributor_only(cli, channel):
     assert re.fullmatch(r"P-\d+", added.json["partner_id"]) and set(added.json) == {"partner_id"}
     assert refused(cli("tier2", "add", "--distributor", reseller, "--name", "X")).strip() == (
         f"partnerdesk: --distributor: {reseller} is not a distributor (direct_reseller)")
+
+
+def test_tier2_add_keeps_a_contact_e_mail_when_given_and_refuses_a_bad_one(cli, channel):
+    distributor = channel.partner("distributor")
+    bad = refused(cli("tier2", "add", "--distributor", distributor, "--name", "Orchard Tech",
+                      "--email", "orchard@tech"))
+    assert bad.strip() == "partnerdesk: --email: not an e-mail address: 'orchard@tech'"
+    assert resellers_of(channel.ws, distributor, AS_OF) == []
+    with_email = cli("tier2", "add", "--distributor", distributor, "--name", "Orchard Tech",
+                     "--email", " sales@orchard.example ").json["partner_id"]
+    without = cli("tier2", "add", "--distributor", distributor, "--name", "Jurong Shop").json["partner_id"]
+    shown = {r.partner_id: r.contact_email for r in resellers_of(channel.ws, distributor, AS_OF)}
+    assert shown == {with_email: "sales@orchard.example", without: None}
+    assert [r.contact_email for r in resellers_of(channel.ws, with_email, AS_OF)] == ["sales@orchard.example"]
 
 
 def test_import_settle_whatif_pay_and_list_invoices(cli, channel):

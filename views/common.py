@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ BROWSER_SESSION = "browser_session"
 SESSION_PARAM = "session"
 FLASH = "flash"
 REVIEW_ID = "review.application_id"
+SHOWN_APPLICATIONS = 500  # the oldest applications the queue and the review page show; the rest wait their turn
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "review": ":material/help:"}
 STATUS_WORDS = {"pass": "pass", "fail": "fail", "review": "needs review"}
 
@@ -60,6 +63,21 @@ def _workspace(url: str) -> Workspace:
 
 def workspace() -> Workspace:
     return _workspace(database_url())
+
+
+PRELOADED = ("pandas", "altair")
+"""The libraries every role's pages import and the sign-in page does not."""
+PRELOAD_THREAD = "partnerdesk-preload"
+
+
+@st.cache_resource(show_spinner=False)
+def preload() -> threading.Thread:
+    """Import the pages' libraries in the background once per server, while the first visitor is
+    still typing at the sign-in page, so the page after signing in does not wait for them."""
+    thread = threading.Thread(target=lambda: [importlib.import_module(name) for name in PRELOADED],
+                              name=PRELOAD_THREAD, daemon=True)
+    thread.start()
+    return thread
 
 
 def today() -> dt.date:

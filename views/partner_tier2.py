@@ -10,13 +10,15 @@ from partnerdesk.tier2 import resellers_of
 from views.common import flash, plain, show_input_error, today, workspace
 from views.partner_common import money_table, partner_caption, signed_in_partner, writable
 
-WORDS = {"--name": "Name", "--discount": "Discount", "username": "Username", "password": "Password"}
+WORDS = {"--name": "Name", "--email": "Contact e-mail", "--discount": "Discount", "username": "Username",
+         "password": "Password"}
 
 
 def register_form(member) -> None:
     with st.form("partner_tier2.register", clear_on_submit=True):
         st.subheader("Register a tier-2 reseller")
         name = st.text_input("Company name", key="partner_tier2.name")
+        email = st.text_input("Contact e-mail *", key="partner_tier2.email")
         discount = st.text_input("Its discount (e.g. 0.05; empty: the plan's default)", key="partner_tier2.discount")
         username = st.text_input("Username of its owner account", key="partner_tier2.username")
         display_name = st.text_input("Owner's name", key="partner_tier2.display_name")
@@ -24,8 +26,8 @@ def register_form(member) -> None:
         if not st.form_submit_button("Register", type="primary"):
             return
     try:
-        account = add_tier2_with_account(workspace(), member.username, name, discount or None, username, password,
-                                         display_name, today())
+        account = add_tier2_with_account(workspace(), member.username, name, email, discount or None, username,
+                                         password, display_name, today())
     except InputError as error:
         show_input_error(error, WORDS)
         return
@@ -36,6 +38,7 @@ def register_form(member) -> None:
 def reseller(found) -> None:
     st.subheader(plain(f"{found.partner_id} {found.name}"))
     rate = found.discount_rate or "the plan's default"
+    st.text(f"Contact e-mail: {found.contact_email or '—'}")
     st.text(f"Discount: {rate}. Usage in {found.month} so far: {found.month_usage:,.2f} USD.")
     if found.customers:
         money_table([{"customer": c.customer_id, "usage this month": c.month_usage} for c in found.customers],

@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from partnerdesk import demo, imports, payments, receivables, settling, tier2, whatif
+from partnerdesk import deliveries, demo, imports, payments, receivables, settling, tier2, whatif
 from partnerdesk.cli import platform_commands
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
@@ -24,7 +24,8 @@ def _plan(ws: Workspace, args: argparse.Namespace):
 
 
 def _tier2_add(args):
-    return {"partner_id": tier2.add_tier2(Workspace.open(), args.distributor, args.name, args.discount)}
+    return {"partner_id": tier2.add_tier2(Workspace.open(), args.distributor, args.name, args.discount,
+                                               contact_email=args.email)}
 
 
 def _customers_import(args):
@@ -32,7 +33,10 @@ def _customers_import(args):
 
 
 def _usage_import(args):
-    return imports.import_usage(Workspace.open(), args.file, _progress(args.file))
+    def report(stage: str) -> None:
+        print(stage, file=sys.stderr, flush=True)
+    return deliveries.import_usage(Workspace.open(), args.file, args.engine, args.spark_master,
+                                   _progress(args.file), report)
 
 
 def _settle_month(args):
@@ -84,12 +88,16 @@ def register(commands) -> None:
     add.add_argument("--distributor", required=True, metavar="PARTNER_ID")
     add.add_argument("--name", required=True)
     add.add_argument("--discount", metavar="RATE", help="its own discount rate (default: the plan's)")
+    add.add_argument("--email", metavar="ADDRESS", help="its contact e-mail (optional here; the page requires it)")
     add.set_defaults(handler=_tier2_add)
 
     customers = _import_command(commands, "customers", _customers_import,
                                 "customers' partners (customer_id,partner_id,associated_on)")
     platform_commands.add_customer_commands(customers)
-    _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
+    usage = _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
+    usage_import = usage.choices["import"]
+    usage_import.add_argument("--engine", choices=deliveries.ENGINES, default="lines")
+    usage_import.add_argument("--spark-master", metavar="URL")
     _import_command(commands, "payments", _payments_import, "payments of invoices (invoice_id,paid_on,amount)")
 
     settle = commands.add_parser("settle", help="settle a month or a quarter")
