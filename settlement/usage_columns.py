@@ -26,6 +26,9 @@ TRIMMED_TEXT = r"(?s)^[!-~](.*[!-~])?$"
 """Text starting and ending with a visible ASCII character: nothing `str.strip` would remove."""
 ISO_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 FLAGS = ("true", "false", "")
+SCHEMA = pa.schema([("line_id", pa.string()), ("customer_id", pa.string()), ("product", pa.string()),
+                    ("usage_date", pa.date32()), ("amount_micros", pa.int64()), ("commissionable", pa.bool_())])
+"""`UsageLine` as columns."""
 
 
 def _text_ok(column: pa.Array, longest: int) -> pa.Array:
@@ -54,14 +57,13 @@ def _amount_ok(column: pa.Array) -> pa.Array:
 
 
 def _no_nul(batch: pa.RecordBatch) -> pa.Array:
-    found = [pc.match_substring(column, "\x00") for column in batch.columns]
-    return pc.invert(_any(found))
+    return _every([pc.invert(pc.match_substring(column, "\x00")) for column in batch.columns])
 
 
-def _any(masks: list[pa.Array]) -> pa.Array:
+def _every(masks: list[pa.Array]) -> pa.Array:
     combined = masks[0]
     for mask in masks[1:]:
-        combined = pc.or_(combined, mask)
+        combined = pc.and_(combined, mask)
     return combined
 
 
@@ -71,10 +73,7 @@ def accepted(batch: pa.RecordBatch) -> pa.Array:
     checks += [_text_ok(batch[name], longest) for name, longest in USAGE_TEXT.items()]
     if "commissionable" in batch.schema.names:
         checks.append(pc.is_in(batch["commissionable"], pa.array(FLAGS)))
-    every = checks[0]
-    for check in checks[1:]:
-        every = pc.and_(every, check)
-    return pc.fill_null(every, False)
+    return pc.fill_null(_every(checks), False)
 
 
 def micros(column: pa.Array) -> pa.Array:
@@ -92,11 +91,6 @@ def lines(batch: pa.RecordBatch) -> pa.Table:
     commissionable = pa.array([True] * batch.num_rows) if flags is None else pc.not_equal(flags, "false")
     return pa.table([batch["line_id"], batch["customer_id"], batch["product"], _days(batch["usage_date"]),
                      micros(batch["amount"]), commissionable], schema=SCHEMA)
-
-
-SCHEMA = pa.schema([("line_id", pa.string()), ("customer_id", pa.string()), ("product", pa.string()),
-                    ("usage_date", pa.date32()), ("amount_micros", pa.int64()), ("commissionable", pa.bool_())])
-"""`UsageLine` as columns."""
 
 
 def table_of(usage_lines: list[UsageLine]) -> pa.Table:
