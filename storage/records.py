@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from kernel.directory import PartnerRecord
-from kernel.partner_types import PartnerType
+from kernel.partner_types import PartnerType, partner_key
 from kernel.states import OPEN_STATES, ApplicationState
 from qualification.application import Application
 from qualification.decision import Decision
@@ -208,6 +208,10 @@ class Partners:
         if territory:
             statement = statement.where(PartnerRow.territory == territory)
         return [_partner(row) for row in self._session.exec(statement)]
+
+    def names(self) -> dict[str, str]:
+        """'P-n' -> name of every partner: two columns, not every partner's whole record."""
+        return {partner_key(i): name for i, name in self._session.exec(select(PartnerRow.id, PartnerRow.name))}
 
     def tier2_named(self, distributor_id: int, name: str) -> PartnerRecord | None:
         """The distributor's tier-2 reseller of this name, in any case."""
