@@ -49,14 +49,20 @@ LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
 STORED_CHUNK = 10_000
 
 
-def _spans():
-    """Each association as a date range: from its date until the customer's next association.
+def _spans(owners: list[int] | None = None):
+    """Each association as a date range: from its date until the customer's next association;
+    with `owners` (partner row ids), only those of customers that ever belonged to one of them
+    (all of such a customer's associations, so the ranges stay right).
 
     The one place SQL says whose a line is (settlement/attribution.py says it in Python)."""
     following = func.lead(associations.c.associated_on).over(
         partition_by=associations.c.customer_id, order_by=associations.c.associated_on)
-    return select(associations.c.customer_id, associations.c.partner_id,
-                  associations.c.associated_on.label("start_on"), following.label("end_on")).subquery("span")
+    statement = select(associations.c.customer_id, associations.c.partner_id,
+                       associations.c.associated_on.label("start_on"), following.label("end_on"))
+    if owners is not None:
+        statement = statement.where(associations.c.customer_id.in_(
+            select(associations.c.customer_id).where(associations.c.partner_id.in_(owners))))
+    return statement.subquery("span")
 
 
 def _owned(span, usage):
@@ -234,13 +240,14 @@ class Usage:
         return any(self._session.execute(select(table.c.month).where(*_pending(table, kind, months)).limit(1)).first()
                    is not None for table in (late, late_days))
 
-    def late_month_sums(self, months: Iterable[str]) -> list[MonthSum]:
+    def late_month_sums(self, months: Iterable[str], owners: list[int] | None = None) -> list[MonthSum]:
         """Late usage of these settled months not yet on an invoice, per month, owner, customer
-        and product (owned lines and day sums only), summed in SQL."""
-        span, usage = _spans(), _late_usage("month", months)
+        and product (owned lines and day sums only; with `owners`, only theirs), summed in SQL."""
+        span, usage = _spans(owners), _late_usage("month", months)
         owner = span.c.partner_id
         statement = (select(usage.c.month, owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros))
-                     .select_from(_owned(span, usage)).where(owner.is_not(None))
+                     .select_from(_owned(span, usage))
+                     .where(owner.is_not(None) if owners is None else owner.in_(owners))
                      .group_by(usage.c.month, owner, usage.c.customer_id, usage.c.product))
         return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
 
