@@ -4,7 +4,8 @@ An engine presents the delivery as one relation `delivery` (file, row_no and the
 all text); the SQL below, written in DuckDB's dialect and transpiled by sqlglot for Spark, checks
 every row as `settlement/feeds.py` does (the first problem of a row names its field), refuses a
 `line_id` seen earlier in the delivery, and adds the good rows up per usage date, customer and
-product in exact integer micro-units. Days, not months, so that a customer who changes partner
+product in exact integer micro-units (the amount's digits, never a float). One pass reads a good
+delivery; a second one, only when the first counted bad rows, names them. Days, not months, so that a customer who changes partner
 mid-month is attributed exactly when the sums are joined to the associations.
 
 Each good row also gives two 60-bit numbers read from the MD5 of its normalised content; their
@@ -28,7 +29,6 @@ SHOWN_BAD_ROWS = 100
 
 DECIMAL = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 GROUPED = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
-PARTS = r"^([+-]?)([0-9]+)(\.([0-9]+))?$"
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 HEX = "0123456789abcdef"
 WHOLE_DIGITS = len(str(MAX_AMOUNT)) - 1
@@ -68,11 +68,11 @@ def _text_problem(field: str, longest: int) -> str:
 
 def _amount_problem() -> str:
     return ("CASE WHEN amount = '' THEN 'amount: is empty; a decimal amount is required' "
-            f"WHEN REGEXP_MATCHES(amount, '{GROUPED}') THEN 'amount: ' || {_quoted('amount')} || "
-            "' is not a decimal amount: it must be written without thousands separators (50000, not 50,000)' "
-            f"WHEN NOT REGEXP_MATCHES(amount, '{DECIMAL}') THEN 'amount: ' || {_quoted('amount')} || "
-            "' is not a decimal amount: it must be a decimal of digits with an optional sign and decimal point, "
-            "like 1234.50 (no exponent, spaces, separators or underscores)' "
+            f"WHEN NOT decimal_text THEN 'amount: ' || {_quoted('amount')} || ' is not a decimal amount: it ' || "
+            f"CASE WHEN REGEXP_MATCHES(amount, '{GROUPED}') "
+            "THEN 'must be written without thousands separators (50000, not 50,000)' "
+            "ELSE 'must be a decimal of digits with an optional sign and decimal point, "
+            "like 1234.50 (no exponent, spaces, separators or underscores)' END "
             f"WHEN LENGTH(whole) > {WHOLE_DIGITS} THEN 'amount: ' || {_quoted('amount')} || "
             f"' is too large (the limit is {MAX_AMOUNT:,})' "
             "WHEN LENGTH(fraction) > 6 THEN 'amount: ' || " + _quoted("amount") + " || ' has more than 6 decimal places' END")
@@ -101,25 +101,27 @@ def _hex_number(digest: str, first: int) -> str:
                       for i in range(15))
 
 
-CELLS = f"""
+CELLS = """
 SELECT file, row_no,
   TRIM(COALESCE(line_id, '')) AS line_id, TRIM(COALESCE(customer_id, '')) AS customer_id,
   TRIM(COALESCE(product, '')) AS product, TRIM(COALESCE(usage_date, '')) AS usage_date,
-  COALESCE(amount, '') AS amount, LOWER(TRIM(COALESCE(commissionable, ''))) AS commissionable,
-  REGEXP_EXTRACT(COALESCE(amount, ''), '{PARTS}', 1) AS sign,
-  LTRIM(REGEXP_EXTRACT(COALESCE(amount, ''), '{PARTS}', 2), '0') AS whole,
-  RTRIM(REGEXP_EXTRACT(COALESCE(amount, ''), '{PARTS}', 4), '0') AS fraction
+  COALESCE(amount, '') AS amount, LOWER(TRIM(COALESCE(commissionable, ''))) AS commissionable
 FROM delivery"""
 
+PARTS = f"""
+SELECT *, LEFT(amount, 1) = '-' AS negative,
+  LTRIM(SPLIT_PART(CASE WHEN LEFT(amount, 1) IN ('+', '-') THEN SUBSTR(amount, 2) ELSE amount END, '.', 1), '0') AS whole,
+  RTRIM(SPLIT_PART(amount, '.', 2), '0') AS fraction, REGEXP_MATCHES(amount, '{DECIMAL}') AS decimal_text
+FROM cells"""
+
 CHECKED = f"""
-WITH cells AS ({CELLS}),
+WITH cells AS ({CELLS}), parts AS ({PARTS}),
 problems AS (
   SELECT *, COALESCE({_nul_problem()}, {_text_problem('line_id', 128)}, {_text_problem('customer_id', 64)},
     {_text_problem('product', 64)}, {_date_problem()}, {_amount_problem()}, {_flag_problem()}) AS problem,
-    MIN(row_no) OVER (PARTITION BY file, line_id) AS first_in_file,
-    MIN(file) OVER (PARTITION BY line_id) AS first_file
-  FROM cells)
-SELECT *, COALESCE(problem, CASE WHEN line_id <> '' AND (file <> first_file OR row_no <> first_in_file)
+    ROW_NUMBER() OVER (PARTITION BY line_id ORDER BY file, row_no) AS occurrence
+  FROM parts)
+SELECT *, COALESCE(problem, CASE WHEN line_id <> '' AND occurrence > 1
   THEN 'line_id: ' || {_quoted('line_id')} || ' appears more than once in the delivery' END) AS refused
 FROM problems"""
 
@@ -127,22 +129,26 @@ BAD_ROWS = f"""
 SELECT file, row_no, refused, COUNT(*) OVER () AS bad FROM checked WHERE refused IS NOT NULL
 ORDER BY file, row_no LIMIT {SHOWN_BAD_ROWS}"""
 
-MICROS = ("(CASE WHEN sign = '-' THEN -1 ELSE 1 END) * (COALESCE(TRY_CAST(whole AS BIGINT), 0) * 1000000 "
+MICROS = ("(CASE WHEN negative THEN -1 ELSE 1 END) * (COALESCE(TRY_CAST(whole AS BIGINT), 0) * 1000000 "
           "+ CAST(RPAD(fraction, 6, '0') AS BIGINT))")
 
 NORMALISED = ("MD5(line_id || CHR(31) || customer_id || CHR(31) || product || CHR(31) || usage_date || CHR(31) "
               "|| CAST(micros AS VARCHAR) || CHR(31) || CAST(flag AS VARCHAR))")
 
 DAY_SUMS = f"""
-WITH good AS (
-  SELECT line_id, usage_date, customer_id, product, {MICROS} AS micros, commissionable <> 'false' AS flag
-  FROM checked WHERE refused IS NULL),
-hashed AS (SELECT *, {NORMALISED} AS digest FROM good)
-SELECT usage_date, customer_id, product, SUM(CAST(micros AS DECIMAL(38, 0))) AS amount,
+WITH marked AS (
+  SELECT refused IS NULL AS good, line_id, usage_date, customer_id, product,
+    CASE WHEN refused IS NULL THEN {MICROS} END AS micros, commissionable <> 'false' AS flag
+  FROM checked),
+hashed AS (SELECT *, CASE WHEN good THEN {NORMALISED} END AS digest FROM marked)
+SELECT CASE WHEN good THEN usage_date END AS day, CASE WHEN good THEN customer_id END AS customer,
+  CASE WHEN good THEN product END AS item,
+  SUM(CAST(micros AS DECIMAL(38, 0))) AS amount,
   SUM(CAST(CASE WHEN flag THEN micros ELSE 0 END AS DECIMAL(38, 0))) AS commissionable, COUNT(*) AS lines,
   SUM(CAST({_hex_number('digest', 1)} AS DECIMAL(38, 0))) AS low,
   SUM(CAST({_hex_number('digest', 16)} AS DECIMAL(38, 0))) AS high
-FROM hashed GROUP BY usage_date, customer_id, product"""
+FROM hashed GROUP BY 1, 2, 3"""
+"""The good lines' sums per day, customer and product, and one row (of nulls) counting the bad ones."""
 
 
 def statements(dialect: str) -> dict[str, str]:
@@ -154,10 +160,18 @@ def statements(dialect: str) -> dict[str, str]:
     return {name: sqlglot.transpile(sql, read="duckdb", write=dialect)[0] for name, sql in written.items()}
 
 
+def has_bad_rows(sums: list[tuple]) -> bool:
+    """Whether the day sums' query found bad rows (its row without a day)."""
+    return any(row[0] is None for row in sums)
+
+
 def aggregate(bad: list[tuple], sums: list[tuple]) -> Aggregate:
     """The engine's result rows as an aggregate; the fingerprint from the sums of the line hashes."""
+    if bad:
+        return Aggregate(day_sums=[], bad_rows=[(f, int(r), p) for f, r, p, _ in bad], bad_count=int(bad[0][3]),
+                         lines=0, fingerprint="")
     day_sums = [DaySum(dt.date.fromisoformat(str(d)), c, p, int(a), int(m), int(n)) for d, c, p, a, m, n, *_ in sums]
     lines = sum(s.lines for s in day_sums)
     low, high = sum(int(row[6]) for row in sums), sum(int(row[7]) for row in sums)
-    return Aggregate(day_sums=sorted(day_sums), bad_rows=[(f, int(r), p) for f, r, p, _ in bad],
-                     bad_count=int(bad[0][3]) if bad else 0, lines=lines, fingerprint=f"{lines}:{low:x}:{high:x}")
+    return Aggregate(day_sums=sorted(day_sums), bad_rows=[], bad_count=0, lines=lines,
+                     fingerprint=f"{lines}:{low:x}:{high:x}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from settlement.feeds import USAGE
-from storage.usage_aggregation import Aggregate, aggregate, statements
+from storage.usage_aggregation import Aggregate, aggregate, has_bad_rows, statements
 
 COLUMNS = (*USAGE.required, *USAGE.optional)
 FIRST_ROW = {"csv": 2, "parquet": 1}
@@ -79,8 +79,8 @@ class DuckDBEngine:
             self._connection.execute("CREATE OR REPLACE TEMP VIEW delivery AS "
                                      + " UNION ALL ".join(self._rows(f, kind) for f in files))
             self._connection.execute(sql["checked"])
-            bad = self._connection.sql(sql["bad_rows"]).fetchall()
-            sums = [] if bad else self._connection.sql(sql["day_sums"]).fetchall()
+            sums = self._connection.sql(sql["day_sums"]).fetchall()
+            bad = self._connection.sql(sql["bad_rows"]).fetchall() if has_bad_rows(sums) else []
         except self._duckdb.Error as error:
             raise Unreadable(f"not readable as {kind.upper()} ({str(error).splitlines()[0]})") from None
         return aggregate(bad, sums)
@@ -135,8 +135,10 @@ class SparkEngine:
         def work():
             self._delivery(files, kind).createOrReplaceTempView("delivery")
             self._spark.sql(sql["checked"])
-            bad = [(named.get(r[0], r[0]), *r[1:]) for r in self._spark.sql(sql["bad_rows"]).collect()]
-            return bad, [] if bad else [tuple(r) for r in self._spark.sql(sql["day_sums"]).collect()]
+            sums = [tuple(r) for r in self._spark.sql(sql["day_sums"]).collect()]
+            if not has_bad_rows(sums):
+                return [], sums
+            return [(named.get(r[0], r[0]), *r[1:]) for r in self._spark.sql(sql["bad_rows"]).collect()], sums
 
         bad, sums = self._guarded(work, ", ".join(files), kind)
         return aggregate(bad, sums)

@@ -138,6 +138,13 @@ def test_a_redelivered_file_or_its_lines_as_parquet_change_nothing(world, cli, t
     assert (again.json["imported"], again.json["already_present"]) == (0, 7)
     parquet = cli("usage", "import", parquet_file(tmp_path, JULY, "july.parquet"), "--engine", "duckdb")
     assert (parquet.json["imported"], parquet.json["already_present"]) == (0, 7)
+    folder = tmp_path / "delivery"
+    folder.mkdir()
+    usage_file(channel, JULY[4:], "delivery/part-1.csv")
+    usage_file(channel, JULY[:4], "delivery/part-2.csv")
+    (folder / "_SUCCESS").write_text("")
+    split = cli("usage", "import", folder, "--engine", "duckdb")  # the same lines in two files
+    assert (split.json["imported"], split.json["already_present"]) == (0, 7)
     assert july_settlement(channel) == expected_july(r, s, a)  # counted once
 
 
