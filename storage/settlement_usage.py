@@ -338,9 +338,12 @@ class Customers:
         return self._session.execute(statement).scalar()
 
     def owned_on(self, partner_ids: list[int], day: dt.date) -> list[str]:
-        """The customers that belong to one of these partners on `day`."""
+        """The customers that belong to one of these partners on `day`. Only the customers that
+        ever belonged to one of them are looked at (not every customer's latest association)."""
+        theirs = select(associations.c.customer_id).where(associations.c.partner_id.in_(partner_ids))
         latest = (select(associations.c.customer_id, func.max(associations.c.associated_on).label("since"))
-                  .where(associations.c.associated_on <= day).group_by(associations.c.customer_id).subquery())
+                  .where(associations.c.associated_on <= day, associations.c.customer_id.in_(theirs))
+                  .group_by(associations.c.customer_id).subquery())
         statement = (select(associations.c.customer_id).join(latest, and_(
             latest.c.customer_id == associations.c.customer_id, latest.c.since == associations.c.associated_on))
             .where(associations.c.partner_id.in_(partner_ids)).order_by(associations.c.customer_id))
