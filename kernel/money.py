@@ -20,9 +20,12 @@ ZERO = Decimal("0.00")
 MAX_DIGITS = 20  # of any decimal read from an application or a plan: 10^20 dollars is no one's capital
 MAX_AMOUNT = Decimal(10) ** 9  # per line or payment; keeps sums of micro-units far inside 64 bits
 
-DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+DECIMAL_GRAMMAR = r"[+-]?[0-9]+(\.[0-9]+)?"
 """The contract's decimal string (section 2): an optional sign, digits, optionally a point and
-digits. No exponent, spaces, thousands separators or underscores."""
+digits. No exponent, spaces, thousands separators or underscores. Written in the syntax Python's
+`re` and RE2 (pyarrow's compute functions) read alike, so the column-wise check of a usage file
+(settlement/usage_columns.py) reads the same grammar."""
+DECIMAL_TEXT = re.compile(DECIMAL_GRAMMAR)
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 Money = Annotated[Decimal, PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json")]

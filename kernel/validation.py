@@ -19,6 +19,11 @@ typing error, and the end of a month in 9999 would be in a year no date can hold
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+NUL_FREE = r"^[^\x00]*$"
+"""The pattern of text that may be stored: PostgreSQL cannot store a NUL character."""
+NUL_REFUSED = "must not contain a NUL character"
+
+
 def shown(value: object) -> str:
     """A rejected value as a message quotes it: its repr, cut to a readable length."""
     text = repr(value)
@@ -41,6 +46,8 @@ def problem(item: dict) -> str:
         return "unknown field"
     if item["type"] == "missing":
         return "required field is missing"
+    if item["type"] == "string_pattern_mismatch" and item["ctx"]["pattern"] == NUL_FREE:
+        return NUL_REFUSED
     return item["msg"].removeprefix("Value error, ")
 
 
@@ -72,5 +79,5 @@ def email_address(value: str) -> str:
     if not _EMAIL.match(value):
         raise ValueError(f"not an e-mail address: {shown(value)}")
     if "\x00" in value:
-        raise ValueError("must not contain a NUL character")
+        raise ValueError(NUL_REFUSED)
     return value

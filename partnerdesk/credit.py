@@ -21,7 +21,7 @@ from partnerdesk.term_changes import required, vendor_billed
 from partnerdesk.workspace import Workspace
 from settlement.credit import CreditLine, credit_limit, credit_line
 from settlement.monthly import partner_order
-from settlement.partners import Partner, TermsMissing
+from settlement.partners import Partner, TermsMissing, billing_partners as settlement_partners
 from settlement.terms import TermKind
 from storage.uow import UnitOfWork
 
@@ -37,13 +37,14 @@ class CreditReport(BaseModel):
         return sorted(over, key=lambda line: line.available)
 
 
-def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date) -> dict[str, int]:
+def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date,
+              owners: list[int] | None) -> dict[str, int]:
     """Micro-units per vendor-billed partner not on an invoice issued by `as_of`: the usage of the
     months whose invoices were not issued by then, and the late lines of those that were which no
-    settlement has put on an invoice yet."""
+    settlement has put on an invoice yet (`owners`: only these partners' usage)."""
     invoiced = [p.period for p in uow.periods.list() if p.kind == "month" and Month.parse(p.period).end <= as_of]
-    unbilled = uow.exposure.unbilled_micros(as_of, invoiced)
-    for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced):
+    unbilled = uow.exposure.unbilled_micros(as_of, invoiced, owners)
+    for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced, owners):
         partner = partners[owner]
         bill_to = partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else owner
         if partners[bill_to].partner_type in VENDOR_BILLED:
@@ -51,12 +52,14 @@ def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date) -> 
     return unbilled
 
 
-def _lines(ws: Workspace, uow: UnitOfWork, as_of: dt.date, only: str | None = None) -> list[CreditLine]:
+def _lines(ws: Workspace, uow: UnitOfWork, as_of: dt.date, partners: dict[str, Partner],
+           owners: list[int] | None = None) -> list[CreditLine]:
+    """The credit lines of the vendor-billed ones of `partners`; `owners` (partner row ids):
+    read only these partners' invoices and usage, when `partners` is one partner's family."""
     plan, month = ws.plan(), Month.of(as_of).key
-    partners = billing_partners(uow)
     overrides = uow.partner_terms.credit_limits()
-    unpaid, unbilled = uow.exposure.unpaid_cents(as_of), _unbilled(uow, partners, as_of)
-    wanted = sorted((p for p in partners.values() if p.partner_type in VENDOR_BILLED and only in (None, p.partner_id)),
+    unpaid, unbilled = uow.exposure.unpaid_cents(as_of, owners), _unbilled(uow, partners, as_of, owners)
+    wanted = sorted((p for p in partners.values() if p.partner_type in VENDOR_BILLED),
                     key=lambda p: partner_order(p.partner_id))
     try:
         return [credit_line(p.partner_id, credit_limit(plan, p, month, overrides.get(p.partner_id)),
@@ -69,14 +72,23 @@ def _lines(ws: Workspace, uow: UnitOfWork, as_of: dt.date, only: str | None = No
 def credit_report(ws: Workspace, as_of: dt.date) -> CreditReport:
     """`partnerdesk credit [--as-of DATE]`: every direct reseller and distributor."""
     with ws.reading() as uow:
-        return CreditReport(as_of=as_of, partners=_lines(ws, uow, as_of))
+        return CreditReport(as_of=as_of, partners=_lines(ws, uow, as_of, billing_partners(uow)))
+
+
+def family_credit_line(ws: Workspace, uow: UnitOfWork, partner_id: str, as_of: dt.date) -> CreditLine:
+    """One direct reseller's or distributor's credit line ('P-n') inside a unit of work, reading
+    only its own and its tier-2 resellers' records, invoices and usage."""
+    number = parse_partner_key(partner_id or "")
+    family = uow.partners.family(number) if number is not None else []
+    partners = settlement_partners(family, uow.partner_terms.tier_changes())
+    vendor_billed(partners, partner_id)
+    return _lines(ws, uow, as_of, partners, [r.id for r in family])[0]
 
 
 def partner_credit(ws: Workspace, partner_id: str, as_of: dt.date) -> CreditLine:
     """One direct reseller's or distributor's credit line ('P-n')."""
     with ws.reading() as uow:
-        partner = vendor_billed(billing_partners(uow), partner_id)
-        return _lines(ws, uow, as_of, partner.partner_id)[0]
+        return family_credit_line(ws, uow, partner_id, as_of)
 
 
 def _limit(text: str) -> str:
@@ -100,4 +112,4 @@ def set_credit_limit(ws: Workspace, partner_id: str, limit: str, reason: str | N
         partner = vendor_billed(billing_partners(uow), partner_id)
         uow.partner_terms.add(parse_partner_key(partner.partner_id), TermKind.credit_limit, cents, reason, by,
                               at or dt.datetime.now(dt.timezone.utc))
-        return _lines(ws, uow, as_of, partner.partner_id)[0]
+        return family_credit_line(ws, uow, partner.partner_id, as_of)

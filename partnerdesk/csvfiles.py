@@ -45,7 +45,7 @@ def _misshapen(names: list[str], values: list[str], layout: Layout) -> dict:
     return row
 
 
-def _with_nul_refused(row: dict) -> dict:
+def with_nul_refused(row: dict) -> dict:
     """A cell holding a NUL character makes the row bad: PostgreSQL cannot store one, and on
     SQLite it would be kept as is and cut the text short wherever it is shown."""
     fields = [name for name, value in row.items() if name is not SHAPE and "\x00" in value]
@@ -54,27 +54,36 @@ def _with_nul_refused(row: dict) -> dict:
     return row
 
 
-def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
-    """The file's rows as dicts by column, after its header has been checked against the layout."""
+def open_text(path: Path):
+    """The file opened as UTF-8 text for the csv module (a byte-order mark is skipped)."""
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")
+        return open(path, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except (IsADirectoryError, PermissionError) as error:
         raise InputError(f"{path}: cannot be read ({error.__class__.__name__})") from None
-    with handle:
+
+
+def checked_header(reader, path: Path, layout: Layout) -> list[str]:
+    """The header row as written, after checking it against the layout."""
+    header = next(reader, None)
+    problems = layout.problems(header)
+    if problems:
+        raise InputError(f"{path}: line 1 (header): " + "; ".join(problems))
+    return header
+
+
+def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
+    """The file's rows as dicts by column, after its header has been checked against the layout."""
+    with open_text(path) as handle:
         reader = csv.reader(handle, strict=True)
         try:
-            header = next(reader, None)
-            problems = layout.problems(header)
-            if problems:
-                raise InputError(f"{path}: line 1 (header): " + "; ".join(problems))
-            names = [name.strip() for name in header]
+            names = [name.strip() for name in checked_header(reader, path, layout)]
             for values in reader:
                 if len(values) == len(names):
-                    yield reader.line_num, _with_nul_refused(dict(zip(names, values)))
+                    yield reader.line_num, with_nul_refused(dict(zip(names, values)))
                 elif values:
-                    yield reader.line_num, _with_nul_refused(_misshapen(names, values, layout))
+                    yield reader.line_num, with_nul_refused(_misshapen(names, values, layout))
         except (csv.Error, UnicodeDecodeError) as error:
             raise InputError(f"{path}: line {reader.line_num + 1}: not readable as CSV ({error})") from None
 

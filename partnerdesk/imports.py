@@ -18,13 +18,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from kernel.channel import termination_days
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
 from partnerdesk.bulk import cycle_collection_paused
-from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows
+from partnerdesk.csvcolumns import ColumnReader, Irregular
+from partnerdesk.csvfiles import BadRows, ImportSummary, Row, batches, parse_rows, read_rows, with_nul_refused
 from partnerdesk.workspace import Workspace
-from settlement import feeds
+from settlement import feeds, usage_columns
 from settlement.feeds import Association, BadRow, UsageLine
 from storage.uow import UnitOfWork
 
@@ -35,11 +39,13 @@ Progress = Callable[[int], None]
 """Told the number of rows read so far, every PROGRESS_EVERY rows."""
 
 
-def _report(summary: ImportSummary, batch: list[Row], progress: Progress | None) -> None:
+def _report(summary: ImportSummary, rows: int, progress: Progress | None) -> None:
+    """Each multiple of PROGRESS_EVERY the batch's rows reached (a batch may pass several)."""
     before = summary.rows_read
-    summary.rows_read += len(batch)
-    if progress and summary.rows_read // PROGRESS_EVERY > before // PROGRESS_EVERY:
-        progress(summary.rows_read)
+    summary.rows_read += rows
+    if progress:
+        for passed in range(before // PROGRESS_EVERY + 1, summary.rows_read // PROGRESS_EVERY + 1):
+            progress(passed * PROGRESS_EVERY)
 
 
 def _differences(stored: tuple, new: tuple) -> str:
@@ -65,35 +71,104 @@ def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRow
     return list(new.values())
 
 
-def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
-                      progress: Progress | None = None) -> ImportSummary:
-    """Import billing lines from rows of a usage file (see `import_usage`)."""
-    summary, bad = ImportSummary(file=source), BadRows(source)
-    with cycle_collection_paused(), ws.unit_of_work() as uow:
+class _LineImport:
+    """One usage import's transaction: batches of new lines stored, late ones remembered, and at
+    the end the sums of the months they fall in derived again."""
+
+    def __init__(self, uow: UnitOfWork, summary: ImportSummary) -> None:
+        self.uow, self.summary = uow, summary
         uow.periods.lock(settling=False)
         uow.usage.lock_for_import()
-        closed = {(m.year, m.month) for m in map(Month.parse, uow.periods.closed_months())}
-        months: set[tuple[int, int]] = set()
+        closed = [Month.parse(key) for key in uow.periods.closed_months()]
+        self.closed = pa.array([m.year * 100 + m.month for m in closed], pa.int64())
+        self.months: set[int] = set()
+
+    def stored(self, new: pa.Table) -> None:
+        """New lines just stored: the late ones among them remembered, their months noted."""
+        months = usage_columns.month_numbers(new["usage_date"])
+        late = new.filter(pc.is_in(months, self.closed))
+        if late.num_rows:
+            self.uow.usage.add_late(pa.table({"line_id": late["line_id"],
+                                              "month": usage_columns.month_keys(late["usage_date"])}))
+        self.months |= set(pc.unique(months).to_pylist())
+        self.summary.imported += new.num_rows
+
+    def add(self, new: pa.Table) -> None:
+        self.uow.usage.add(new)
+        self.stored(new)
+
+    def finish(self) -> None:
+        if self.summary.imported:
+            self.uow.usage.refresh_line_statistics()
+            for number in sorted(self.months):
+                self.uow.usage.derive_sums(Month(year=number // 100, month=number % 100))
+            self.uow.usage.refresh_sum_statistics()
+
+
+def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
+                      progress: Progress | None = None) -> ImportSummary:
+    """Import billing lines from rows of a usage file, checked one by one (see `import_usage`)."""
+    summary, bad = ImportSummary(file=source), BadRows(source)
+    with cycle_collection_paused(), ws.unit_of_work() as uow:
+        lines = _LineImport(uow, summary)
         for batch in batches(rows, BATCH_ROWS):
             parsed = parse_rows(batch, feeds.usage_line, bad)
-            new = _new_lines(uow, parsed, bad, summary)
-            uow.usage.add(new)
-            uow.usage.add_late([line for line in new if (line.usage_date.year, line.usage_date.month) in closed])
-            months |= {(line.usage_date.year, line.usage_date.month) for line in new}
-            summary.imported += len(new)
-            _report(summary, batch, progress)
+            lines.add(usage_columns.table_of(_new_lines(uow, parsed, bad, summary)))
+            _report(summary, len(batch), progress)
         bad.check()
-        if summary.imported:
-            uow.usage.refresh_line_statistics()
-            for year, month in sorted(months):
-                uow.usage.derive_sums(Month(year=year, month=month))
-            uow.usage.refresh_sum_statistics()
+        lines.finish()
+    return summary
+
+
+def _line_numbers(mask: pa.Array, first_line: int) -> list[int]:
+    return pc.add(pc.indices_nonzero(mask), first_line).to_pylist()
+
+
+def _rows_left(batch: pa.RecordBatch, ok: pa.Array, first_line: int, bad: BadRows) -> list[tuple[int, UsageLine]]:
+    """The rows the column-wise checks left to the row parser, parsed as the row reader would:
+    into `bad` with their line numbers, or as (line, UsageLine) when the parser takes them."""
+    left = pc.invert(ok)
+    rows = [(number, with_nul_refused(row)) for number, row in
+            zip(_line_numbers(left, first_line), batch.filter(left).to_pylist())]
+    return parse_rows(rows, feeds.usage_line, bad)
+
+
+def _add_columns(uow: UnitOfWork, lines: _LineImport, batch: pa.RecordBatch, first_line: int, bad: BadRows) -> None:
+    """The batch's lines not stored yet. A batch of new lines only, all accepted by the column-wise
+    checks, is stored as columns at once; any other goes through `_new_lines` line by line."""
+    ok = usage_columns.accepted(batch)
+    accepted = usage_columns.lines(batch.filter(ok))
+    if accepted.num_rows == batch.num_rows and uow.usage.add_if_new(accepted):
+        lines.stored(accepted)
+        return
+    taken = _rows_left(batch, ok, first_line, bad) if accepted.num_rows < batch.num_rows else []
+    parsed = sorted([*zip(_line_numbers(ok, first_line), (UsageLine(**row) for row in accepted.to_pylist())), *taken])
+    lines.add(usage_columns.table_of(_new_lines(uow, parsed, bad, lines.summary)))
+
+
+def _import_usage_columns(ws: Workspace, path: Path, progress: Progress | None) -> ImportSummary:
+    summary, bad = ImportSummary(file=str(path)), BadRows(str(path))
+    reader = ColumnReader(path, feeds.USAGE)
+    with cycle_collection_paused(), ws.unit_of_work() as uow:
+        lines = _LineImport(uow, summary)
+        for batch in reader.batches():
+            _add_columns(uow, lines, batch, summary.rows_read + 2, bad)
+            _report(summary, batch.num_rows, progress)
+        if bad.problems and not reader.regular:
+            raise Irregular
+        bad.check()
+        lines.finish()
     return summary
 
 
 def import_usage(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:
-    """`usage import FILE.csv`: the vendor's billing lines, all or nothing."""
-    return import_usage_rows(ws, read_rows(path, feeds.USAGE), str(path), progress)
+    """`usage import FILE.csv`: the vendor's billing lines, all or nothing. Read and checked a
+    batch of columns at a time; a file that only the row reader reads exactly (partnerdesk/
+    csvcolumns.py says which) is imported row by row instead, within a transaction of its own."""
+    try:
+        return _import_usage_columns(ws, path, progress)
+    except Irregular:
+        return import_usage_rows(ws, read_rows(path, feeds.USAGE), str(path), progress)
 
 
 # --- customers -------------------------------------------------------------------------------
@@ -157,7 +232,7 @@ def import_customer_rows(ws: Workspace, rows: Iterable[Row], source: str,
                 earliest[association.customer_id] = min(association.associated_on,
                                                         earliest.get(association.customer_id, association.associated_on))
             summary.imported += len(new)
-            _report(summary, batch, progress)
+            _report(summary, len(batch), progress)
         bad.check()
         if summary.imported:
             uow.customers.refresh_statistics()

@@ -16,7 +16,7 @@ from kernel.channel import Standing
 from kernel.money import ZERO, Money, cents_of
 from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
-from partnerdesk.credit import partner_credit
+from partnerdesk.credit import family_credit_line
 from partnerdesk.standing import find_partner, standing_on
 from partnerdesk.workspace import Workspace
 from settlement.credit import CreditLine
@@ -71,7 +71,7 @@ def covered_ids(uow: UnitOfWork, partner) -> list[int]:
     """The partner and, for a distributor, its tier-2 resellers: whose customers its invoices cover."""
     if partner.partner_type is not PartnerType.distributor:
         return [partner.id]
-    return [partner.id, *(p.id for p in uow.partners.list(PartnerType.tier2_reseller.value) if p.parent_id == partner.id)]
+    return [p.id for p in uow.partners.family(partner.id)]
 
 
 def _progress(ws: Workspace, uow: UnitOfWork, partner, ids: list[int], month: Month) -> BandProgress | None:
@@ -116,5 +116,5 @@ def home(ws: Workspace, partner_id: str, as_of: dt.date) -> PartnerHome:
             standing=standing_on(uow, partner, as_of), as_of=as_of, month=month.key,
             month_usage=cents_of(usage.get(month.key, 0)), quarter=month.quarter.key,
             progress=_progress(ws, uow, partner, ids, month), balance=sum((i.balance for i in unpaid), ZERO),
-            unpaid=unpaid, credit=partner_credit(ws, partner.key, as_of) if partner.partner_type in VENDOR_BILLED else None,
+            unpaid=unpaid, credit=family_credit_line(ws, uow, partner.key, as_of) if partner.partner_type in VENDOR_BILLED else None,
             usage_by_month=[MonthUsage(month=m.key, usage=cents_of(usage.get(m.key, 0))) for m in months])

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Literal
 
 import pycountry
@@ -19,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from kernel.money import contract_decimal
 from kernel.partner_types import APPLICABLE, PartnerType
-from kernel.validation import email_address, shown
+from kernel.validation import NUL_FREE, NUL_REFUSED, email_address, shown
 
 
 class BusinessArea(StrEnum):
@@ -49,7 +50,7 @@ def _applicable(value: object) -> object:
 
 def _text(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain a NUL character")
+        raise ValueError(NUL_REFUSED)
     return value
 
 
@@ -62,9 +63,15 @@ def _iso_date_text(value: object) -> object:
     return value
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code, read from pycountry once (a look-up per field is slow)."""
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
 def _country(value: str) -> str:
     code = value.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+    if code not in _country_codes():
         raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {shown(value)}")
     return code
 
@@ -84,13 +91,15 @@ def _currency(value: str) -> str:
     return code
 
 
-Text = Annotated[str, AfterValidator(_text)]
+Text = Annotated[str, Field(pattern=NUL_FREE)]
+"""Text without a NUL character, checked by pydantic-core itself (kernel.validation words it)."""
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 CountryCode = Annotated[str, AfterValidator(_country)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
-Money = Annotated[
-    Decimal, BeforeValidator(_money_text), Field(ge=0, allow_inf_nan=False, max_digits=20)
-]
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False), BeforeValidator(_money_text)]
+"""An amount: its digits are limited by `contract_decimal` (in words, and at least as strictly
+as pydantic's `max_digits`); its constraints sit on the decimal itself, so pydantic-core checks
+them after the one Python call that reads the text."""
 Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 
 
@@ -137,7 +146,7 @@ class Application(_Strict):
     acp_certificates: list[AcpCertificate] = []
     existing_customers: Count = 0
     customer_operations_years: Annotated[
-        Decimal, BeforeValidator(_money_text), Field(ge=0, le=1000, allow_inf_nan=False)
+        Decimal, Field(ge=0, le=1000, allow_inf_nan=False), BeforeValidator(_money_text)
     ] = Decimal(0)
     tier2_resellers_managed: Count = 0
     first_year_revenue_commitment: Money = Decimal(0)

@@ -7,66 +7,13 @@ what was required and the message from the rule file.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.application import Application
 from qualification.decision import CriterionResult, Decision, Status
 from qualification.engine import Firing, Firings, evaluator_for
-from qualification.facts import FACTS, Circumstances, FactKind, display, extract_facts
-from qualification.rulebook import Check, Criterion, FactRef, Rulebook
-
-
-def _shortfall(check: Check, facts: dict[str, int | str]) -> int | str:
-    """How much more of the fact the applicant needs to meet a >= or > check."""
-    kind = FACTS[check.fact].kind
-    if check.op not in (">=", ">") or kind not in (FactKind.count, FactKind.money, FactKind.decimal):
-        return ""
-    actual = Decimal(str(display(check.fact, facts)))
-    if isinstance(check.value, FactRef):
-        required = Decimal(str(display(check.value.fact, facts)))
-    else:
-        required = check.value
-    missing = max(required - actual, Decimal(0))
-    return int(missing) if kind is FactKind.count else str(missing.quantize(Decimal("0.01")))
-
-
-class _Placeholders(dict):
-    """What a message template may name: the criterion's words, and every fact as a person
-    reads it, worded only when the template asks for it (a decision words six messages out of
-    sixteen facts, many thousand times a second in `rules impact` and bulk checks)."""
-
-    def __init__(self, facts: dict[str, int | str], check: Check | None, **known: object) -> None:
-        super().__init__(known)
-        self._facts = facts
-        self._check = check
-
-    def __missing__(self, name: str) -> int | str:
-        if name == "shortfall":
-            return _shortfall(self._check, self._facts) if self._check else ""
-        if name not in FACTS:
-            raise KeyError(name)
-        return display(name, self._facts)
-
-
-def _threshold_text(check: Check, facts: dict[str, int | str]) -> object:
-    """A check's threshold as the message shows it: the fact it names, money to cents."""
-    value = check.value
-    if isinstance(value, FactRef):
-        return display(value.fact, facts)
-    if isinstance(value, Decimal) and FACTS[check.fact].kind is FactKind.money:
-        return str(value.quantize(Decimal("0.01")))
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return value
-
-
-def _words(template: str, check: Check | None, facts: dict[str, int | str], territory: str,
-           actual: int | str | None) -> str:
-    """A message template filled in; {actual} is the criterion's actual fact, {value} the check's threshold."""
-    value = _threshold_text(check, facts) if check is not None else ""
-    return template.format_map(_Placeholders(facts, check, actual="" if actual is None else actual,
-                                             value=value, territory=territory))
+from qualification.facts import Circumstances, display, extract_facts
+from qualification.messages import words
+from qualification.rulebook import Criterion, Rulebook
 
 
 def status_of(criterion: Criterion, mine: list[Firing]) -> Status:
@@ -96,19 +43,18 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
 def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> CriterionResult:
     """One criterion's result from the firings of its checks."""
     status = status_of(criterion, mine)
+    shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     if status is Status.failed:
-        failure = min((f for f in mine if f[2] == "fail"), key=lambda f: f[1])
-        check = criterion.checks[failure[1]]
-        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message)
-        actual_fact = check.fact
+        check = criterion.checks[min(f[1] for f in mine if f[2] == "fail")]
+        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message) \
+            if check.fail_messages else check.fail_message
+        actual = shown if check.fact == criterion.actual_fact else display(check.fact, facts)
     else:
-        actual_fact = criterion.actual_fact
         check = criterion.actual_check
         template = criterion.review_message if status is Status.review else criterion.pass_message
-    shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
-    actual = shown if actual_fact == criterion.actual_fact else display(actual_fact, facts)
+        actual = shown
     return CriterionResult(id=criterion.id, status=status, actual=shown, required=criterion.required_text,
-                           message=_words(template, check, facts, territory, actual))
+                           message=words(template, check, facts, territory, actual))
 
 
 def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],

@@ -77,8 +77,9 @@ class Evaluator:
 
     def __init__(self, rulebook: Rulebook) -> None:
         token = rulebook.version.replace("+", "_").replace(".", "_").replace("-", "_")
-        self._handle = rules_engine.create_ruleset(f"qualification__{token}",
-                                                   json.dumps(compile_ruleset(rulebook)))
+        ruleset = compile_ruleset(rulebook)
+        self._handle = rules_engine.create_ruleset(f"qualification__{token}", json.dumps(ruleset))
+        self._meanings = {name: _meaning(name) for name in ruleset if name != EVALUATED}
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
@@ -104,11 +105,18 @@ class Evaluator:
                 names = self._fired({"id": sid, "sid": sid, **SUBJECT, **facts})
             finally:
                 rules_engine.delete_state(self._handle, sid)
+        meanings = self._meanings
         for name in names:
             if name != EVALUATED:
-                partner_type, criterion_id, index, outcome, value = name.split(":")
-                fired[PartnerType(partner_type)].append((criterion_id, int(index), outcome, value))
+                partner_type, firing = meanings[name]
+                fired[partner_type].append(firing)
         return fired
+
+
+def _meaning(rule: str) -> tuple[PartnerType, Firing]:
+    """Whose check a rule is and what its firing says, read from its name once per ruleset."""
+    partner_type, criterion_id, index, outcome, value = rule.split(":")
+    return PartnerType(partner_type), (criterion_id, int(index), outcome, value)
 
 
 _evaluators: dict[str, Evaluator] = {}

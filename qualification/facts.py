@@ -12,6 +12,8 @@ import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict
 
@@ -88,8 +90,13 @@ def registration_number_status(app: Application, formats: dict[str, str]) -> str
     module_name = formats.get(app.registration_country or app.territory)
     if module_name is None:
         return "format_not_known"
-    module = importlib.import_module(f"stdnum.{module_name}")
-    return "valid" if module.is_valid(app.registration_number) else "invalid"
+    return "valid" if _stdnum(module_name).is_valid(app.registration_number) else "invalid"
+
+
+@cache
+def _stdnum(module_name: str) -> ModuleType:
+    """A python-stdnum format's module, found once (the import machinery is slow to ask)."""
+    return importlib.import_module(f"stdnum.{module_name}")
 
 
 def registration_facts(app: Application, as_of: dt.date) -> dict[str, int | str]:

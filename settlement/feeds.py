@@ -48,6 +48,10 @@ USAGE = Layout(("line_id", "customer_id", "product", "usage_date", "amount"), ("
 PAYMENTS = Layout(("invoice_id", "paid_on", "amount"))
 
 
+USAGE_TEXT = {"line_id": 128, "customer_id": 64, "product": 64}
+"""The text fields of a billing line and their longest length."""
+
+
 class UsageLine(NamedTuple):
     line_id: str
     customer_id: str
@@ -106,9 +110,9 @@ def flag_field(row: dict, field: str, default: bool) -> bool:
 def usage_line(row: dict) -> UsageLine:
     """A billing line; the amount may be negative (a credit) with up to 6 decimals."""
     return UsageLine(
-        line_id=text_field(row, "line_id", 128),
-        customer_id=text_field(row, "customer_id", 64),
-        product=text_field(row, "product", 64),
+        line_id=text_field(row, "line_id", USAGE_TEXT["line_id"]),
+        customer_id=text_field(row, "customer_id", USAGE_TEXT["customer_id"]),
+        product=text_field(row, "product", USAGE_TEXT["product"]),
         usage_date=date_field(row, "usage_date"),
         amount_micros=to_micros(amount_field(row, "amount", 6)),
         commissionable=flag_field(row, "commissionable", True),

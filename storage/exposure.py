@@ -18,27 +18,31 @@ class Exposure:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def unpaid_cents(self, as_of: dt.date) -> dict[str, int]:
-        """Per partner ('P-n'): what is still owed on the vendor's invoices to it issued by `as_of`,
-        counting payments made by then (an invoice that totals below zero owes nothing)."""
+    def unpaid_cents(self, as_of: dt.date, partners: list[int] | None = None) -> dict[str, int]:
+        """Per partner ('P-n'; with `partners`, only these row ids): what is still owed on the
+        vendor's invoices to it issued by `as_of`, counting payments made by then (an invoice
+        that totals below zero owes nothing)."""
         paid = (select(PaymentRow.invoice_id, func.sum(PaymentRow.amount_cents).label("paid"))
                 .where(PaymentRow.paid_on <= as_of).group_by(PaymentRow.invoice_id).subquery("paid"))
         owed = InvoiceRow.total_cents - func.coalesce(paid.c.paid, 0)
         statement = (select(InvoiceRow.bill_to_id, func.sum(case((owed > 0, owed), else_=0)))
                      .outerjoin(paid, paid.c.invoice_id == InvoiceRow.invoice_id)
-                     .where(InvoiceRow.issuer_id.is_(None), InvoiceRow.issued_on <= as_of)
+                     .where(InvoiceRow.issuer_id.is_(None), InvoiceRow.issued_on <= as_of,
+                            *([] if partners is None else [InvoiceRow.bill_to_id.in_(partners)]))
                      .group_by(InvoiceRow.bill_to_id))
         return {partner_key(partner_id): int(cents) for partner_id, cents in self._session.execute(statement)}
 
-    def unbilled_micros(self, as_of: dt.date, invoiced: list[str]) -> dict[str, int]:
+    def unbilled_micros(self, as_of: dt.date, invoiced: list[str], owners: list[int] | None = None) -> dict[str, int]:
         """Per vendor-billed partner ('P-n'): the usage of its customers (a distributor's with its
-        tier-2 resellers') in the months up to `as_of`'s other than the `invoiced` ones."""
+        tier-2 resellers') in the months up to `as_of`'s other than the `invoiced` ones; with
+        `owners` (partner row ids), only the usage of those partners' customers."""
         bill_to = case((PartnerRow.partner_type == PartnerType.tier2_reseller.value, PartnerRow.parent_id),
                        else_=PartnerRow.id)
         statement = (select(bill_to, func.sum(UsageSumRow.amount_micros))
                      .join(PartnerRow, PartnerRow.id == UsageSumRow.partner_id)
                      .where(UsageSumRow.month <= Month.of(as_of).key, UsageSumRow.month.not_in(invoiced),
                             PartnerRow.partner_type.in_([*(t.value for t in VENDOR_BILLED),
-                                                         PartnerType.tier2_reseller.value]))
+                                                         PartnerType.tier2_reseller.value]),
+                            *([] if owners is None else [UsageSumRow.partner_id.in_(owners)]))
                      .group_by(bill_to))
         return {partner_key(partner_id): int(micros) for partner_id, micros in self._session.execute(statement)}

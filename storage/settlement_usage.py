@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Iterable
 
+import pyarrow as pa
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all, update
 from sqlmodel import Session
 
@@ -45,16 +46,22 @@ NO_PARTNER = 0
 
 LINE_COLUMNS = [lines.c[name] for name in UsageLine._fields]
 LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
+STORED_CHUNK = 10_000
 
 
-def _spans():
-    """Each association as a date range: from its date until the customer's next association.
+def _spans(customers=None):
+    """Each association as a date range: from its date until the customer's next association;
+    with `customers` (a select of customer ids), only those customers' (all of a customer's
+    associations, so the ranges stay right).
 
     The one place SQL says whose a line is (settlement/attribution.py says it in Python)."""
     following = func.lead(associations.c.associated_on).over(
         partition_by=associations.c.customer_id, order_by=associations.c.associated_on)
-    return select(associations.c.customer_id, associations.c.partner_id,
-                  associations.c.associated_on.label("start_on"), following.label("end_on")).subquery("span")
+    statement = select(associations.c.customer_id, associations.c.partner_id,
+                       associations.c.associated_on.label("start_on"), following.label("end_on"))
+    if customers is not None:
+        statement = statement.where(associations.c.customer_id.in_(customers))
+    return statement.subquery("span")
 
 
 def _owned(span, usage):
@@ -116,23 +123,31 @@ class Usage:
         """The stored lines among these ids, to tell a repeat from a conflicting line.
 
         Driver-level SQL, because SQLAlchemy's expanding IN and per-value processing cost seconds
-        per million lines: PostgreSQL takes the ids as one array, SQLite one marker each. The
-        column types still convert the values read.
+        per million lines: PostgreSQL takes the ids as one array, SQLite one marker each (in
+        chunks below its limit of markers). The column types still convert the values read.
         """
         ids = list(line_ids)
-        if not ids:
-            return {}
         connection = self._connection
         select_lines = f"SELECT {LINE_NAMES} FROM {lines.name} WHERE line_id "
         if bulk.on_postgresql(connection):
-            found = connection.exec_driver_sql(select_lines + "= ANY(%s)", (ids,))
+            found = connection.exec_driver_sql(select_lines + "= ANY(%s)", (ids,)).all() if ids else []
         else:
-            found = connection.exec_driver_sql(select_lines + f"IN ({', '.join('?' * len(ids))})", tuple(ids))
+            found = [row for start in range(0, len(ids), STORED_CHUNK)
+                     for row in connection.exec_driver_sql(
+                         select_lines + f"IN ({', '.join('?' * len(ids[start:start + STORED_CHUNK]))})",
+                         tuple(ids[start:start + STORED_CHUNK]))]
         _, readers = bulk.driver_types(connection, LINE_COLUMNS)
         return {row[0]: UsageLine(*bulk.convert(row, readers)) for row in found}
 
-    def add(self, new_lines: list[UsageLine]) -> None:
-        bulk.insert_rows(self._connection, lines, LINE_COLUMNS, new_lines)
+    def add(self, new_lines: pa.Table) -> None:
+        """New billing lines, as columns named as `UsageLine`'s fields."""
+        bulk.insert_columns(self._connection, lines, new_lines)
+
+    def add_if_new(self, new_lines: pa.Table) -> bool:
+        """The lines stored, if none of their ids is stored already or repeated among them; if one
+        is, nothing is stored and False says so. Letting the primary key find repeats, inside a
+        savepoint, costs a fresh import nothing; looking the ids up first cost a fifth of it."""
+        return bulk.insert_columns_if_unique(self._connection, lines, new_lines)
 
     def refresh_line_statistics(self) -> None:
         bulk.refresh_statistics(self._connection, lines)
@@ -205,10 +220,10 @@ class Usage:
 
     # --- late lines ------------------------------------------------------------------------
 
-    def add_late(self, late_lines: list[UsageLine]) -> None:
-        """Remember lines that arrived after their month closed, until a settlement accounts for them."""
-        bulk.insert_rows(self._connection, late, [late.c.line_id, late.c.month],
-                         [(line.line_id, Month.of(line.usage_date).key) for line in late_lines])
+    def add_late(self, late_lines: pa.Table) -> None:
+        """Remember lines that arrived after their month closed (columns line_id and month), until a
+        settlement accounts for them."""
+        bulk.insert_columns(self._connection, late, late_lines)
 
     def add_late_day_sums(self, delivery_id: int, months: Iterable[Month]) -> None:
         """Remember the delivery's day sums of these closed months, like late lines."""
@@ -224,13 +239,17 @@ class Usage:
         return any(self._session.execute(select(table.c.month).where(*_pending(table, kind, months)).limit(1)).first()
                    is not None for table in (late, late_days))
 
-    def late_month_sums(self, months: Iterable[str]) -> list[MonthSum]:
+    def late_month_sums(self, months: Iterable[str], owners: list[int] | None = None) -> list[MonthSum]:
         """Late usage of these settled months not yet on an invoice, per month, owner, customer
-        and product (owned lines and day sums only), summed in SQL."""
-        span, usage = _spans(), _late_usage("month", months)
+        and product (owned lines and day sums only; with `owners`, only theirs), summed in SQL.
+        Only the late customers' associations are spanned: there are few of them, and spanning
+        every customer's cost more than the rest of the credit report."""
+        usage = _late_usage("month", months)
+        span = _spans(select(usage.c.customer_id))
         owner = span.c.partner_id
         statement = (select(usage.c.month, owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros))
-                     .select_from(_owned(span, usage)).where(owner.is_not(None))
+                     .select_from(_owned(span, usage))
+                     .where(owner.is_not(None) if owners is None else owner.in_(owners))
                      .group_by(usage.c.month, owner, usage.c.customer_id, usage.c.product))
         return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
 
@@ -319,9 +338,12 @@ class Customers:
         return self._session.execute(statement).scalar()
 
     def owned_on(self, partner_ids: list[int], day: dt.date) -> list[str]:
-        """The customers that belong to one of these partners on `day`."""
+        """The customers that belong to one of these partners on `day`. Only the customers that
+        ever belonged to one of them are looked at (not every customer's latest association)."""
+        theirs = select(associations.c.customer_id).where(associations.c.partner_id.in_(partner_ids))
         latest = (select(associations.c.customer_id, func.max(associations.c.associated_on).label("since"))
-                  .where(associations.c.associated_on <= day).group_by(associations.c.customer_id).subquery())
+                  .where(associations.c.associated_on <= day, associations.c.customer_id.in_(theirs))
+                  .group_by(associations.c.customer_id).subquery())
         statement = (select(associations.c.customer_id).join(latest, and_(
             latest.c.customer_id == associations.c.customer_id, latest.c.since == associations.c.associated_on))
             .where(associations.c.partner_id.in_(partner_ids)).order_by(associations.c.customer_id))
