@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from pydantic import Field
+
 from kernel.periods import Month
 from partnerdesk import imports
 from partnerdesk.csvfiles import ImportSummary
@@ -40,8 +42,9 @@ class DeliverySummary(ImportSummary):
     for an engine's delivery also its day sums and the months it touched."""
 
     engine: str
-    day_sums: int | None = None
-    months: list[str] | None = None
+    day_sums: int | None = Field(default=None, exclude_if=lambda count: count is None)
+    months: list[str] | None = Field(default=None, exclude_if=lambda months: months is None)
+    """Left out of the lines engine's output: it keeps lines, not day sums."""
 
 
 def engine_named(name: str, master: str | None) -> Engine:

@@ -71,7 +71,7 @@ def test_import_settle_whatif_pay_and_list_invoices(cli, channel):
     assert (imported.code, imported.json) == (0, {"file": str(customers), "rows_read": 2, "imported": 2,
                                                   "already_present": 0})
     assert cli("usage", "import", usage).json == {"file": str(usage), "rows_read": 2, "imported": 2,
-                                                   "already_present": 0}
+                                                   "already_present": 0, "engine": "lines"}
 
     whatif = cli("whatif", "--plan", draft_plan(channel.folder, "0.12"), "--quarter", "2026-Q3")
     assert whatif.code == 0, whatif.stderr
