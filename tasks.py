@@ -8,7 +8,8 @@
 
 It creates `.venv`, installs the project into it (again only when pyproject.toml changed)
 and runs the command there, so nothing outside the checkout is touched except, for the
-browser test, Debian's `chromium` package when it is missing and we are root.
+browser test, Debian's `chromium` package and, for the Spark tests, Debian's Java 17
+(`openjdk-17-jre-headless`), each when it is missing and we are root.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ def _ensure_chromium() -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
 
 
+def _ensure_java() -> None:
+    """The Spark tests run Spark in local mode, which needs a Java runtime (17 for Spark 4)."""
+    if shutil.which("java"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "openjdk-17-jre-headless"], check=True)
+
+
 def _load_demo_when_empty() -> None:
     """`partnerdesk demo` on the app's database; a database with data already keeps it (exit 2 there)."""
     loaded = subprocess.run([str(BIN / "partnerdesk"), "demo"], capture_output=True, text=True)
@@ -82,6 +92,7 @@ def main(argv: list[str]) -> int:
         args = [str(BIN / "streamlit"), "run", "app.py", "--server.headless", "true", *options]
     elif command == "test":
         _ensure_chromium()
+        _ensure_java()
         args = [str(BIN / "python"), "-m", "pytest", *argv[1:]]
     else:
         args = [str(BIN / "python"), "-m", "bench", *argv[1:]]

@@ -57,11 +57,13 @@ PIPELINE = [
     Step("settle_quarter", "figure", True, "settle_quarter", MONTHS_STORED),
     Step("import_usage_x10", "figure", True, "import_usage_x10", ("import_customers",)),
     Step("settle_month_x10", "figure", True, "settle_month_x10", ("import_usage_x10",)),
+    Step("import_sums_duckdb", "figure", True, "import_sums_duckdb", ("import_customers",)),
+    Step("import_sums_spark", "figure", True, "import_sums_spark", ("import_customers",)),
     Step("page_first", "figure", True, "page_first", ("prepare",)),
     Step("page_renders", "figure", True, "page_renders", ("store_applications", *MONTHS_STORED)),
     Step("page_interactions", "figure", True, "page_interactions", ("store_applications", *MONTHS_STORED)),
 ]
-X10_FIGURES = {"import_usage_x10", "settle_month_x10"}
+X10_FIGURES = {"import_usage_x10", "settle_month_x10", "import_sums_duckdb", "import_sums_spark"}
 BY_NAME = {s.name: s for s in PIPELINE}
 RATE_FIGURES = {"qualify", "impact"}
 PROFILE_DEADLINE = 180  # a profiled step still running then stops, and its profile so far is kept

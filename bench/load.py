@@ -234,3 +234,18 @@ def end_postgres_sessions() -> int:
                 "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": POSTGRES_DATABASE}).all())
     finally:
         admin.dispose()
+
+
+def remove_deliveries(ws, month: str) -> int:
+    """Forget every delivery summed by an engine and derive the month's sums again from its lines,
+    so that an engine figure is measured on a new delivery and leaves the month as it found it."""
+    from kernel.periods import Month
+    from storage.delivery_tables import LateDaySum, UsageDaySum, UsageDelivery
+
+    with ws.engine.begin() as connection:
+        for table in (LateDaySum.__table__, UsageDaySum.__table__):
+            connection.execute(delete(table))
+        removed = connection.execute(delete(UsageDelivery.__table__)).rowcount
+    with ws.unit_of_work() as uow:
+        uow.usage.derive_sums(Month.parse(month))
+    return removed

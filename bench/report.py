@@ -13,11 +13,13 @@ from bench.config import FULL, ROOT, TARGETS, sizes
 BEGIN = "<!-- BEGIN GENERATED: written by `python3 tasks.py bench`; edit below the END marker -->"
 END = "<!-- END GENERATED -->"
 BACKEND_LABELS = ("sqlite", "postgresql", "postgresql-analyzed")
-FIGURES = ["qualify", "impact", "import_customers", "import_usage", "import_usage_x10", "settle_month",
+FIGURES = ["qualify", "impact", "import_customers", "import_usage", "import_usage_x10", "import_sums_duckdb",
+           "import_sums_spark", "settle_month",
            "settle_month_x10", "settle_quarter", "whatif", "page_first", "page_renders", "page_interactions"]
 BASELINE_OF = {"qualify": "yardstick_qualify", "impact": "yardstick_impact", "import_usage": "duck_import",
                "settle_month": "duck_month", "settle_quarter": "duck_quarter", "whatif": "duck_whatif",
-               "import_usage_x10": "import_usage", "settle_month_x10": "settle_month"}
+               "import_usage_x10": "import_usage", "settle_month_x10": "settle_month",
+               "import_sums_duckdb": "import_usage_x10", "import_sums_spark": "import_usage_x10"}
 SHARED_BASELINES = {"yardstick_qualify", "duck_import", "duck_month", "duck_quarter", "duck_whatif"}
 BASELINE_NAMES = {"yardstick_qualify": "plain Python over the YAML", "yardstick_impact": "plain Python over the YAML",
                   "duck_import": "DuckDB, CSV summed per customer and product",
@@ -25,6 +27,7 @@ BASELINE_NAMES = {"yardstick_qualify": "plain Python over the YAML", "yardstick_
                   "duck_quarter": "DuckDB, one query from the CSV files",
                   "duck_whatif": "DuckDB, one query from the CSV files",
                   "import_usage": "the product's own import of the 1x month, same run",
+                  "import_usage_x10": "the product's line import of the same file, same run",
                   "settle_month": "the product's own settle month of the 1x month, same run"}
 
 
@@ -41,6 +44,8 @@ def label(figure: str, scale: float) -> str:
         "whatif": f"whatif, quarter ({3 * lines:,} lines)",
         "import_usage_x10": f"usage import, {10 * lines:,} lines (1 month)",
         "settle_month_x10": f"settle month of {10 * lines:,} lines",
+        "import_sums_duckdb": f"usage import --engine duckdb, {10 * lines:,} lines (day sums only)",
+        "import_sums_spark": f"usage import --engine spark (local[2]), {10 * lines:,} lines (day sums only)",
         "page_first": "first page after start (AppTest)",
         "page_renders": "every page opened and rerun, slowest (AppTest)",
         "page_interactions": "sign in, pre-check, approve, settle, compare: slowest (AppTest)",

@@ -386,6 +386,32 @@ def import_usage_x10(ctx: Context) -> dict:
     return _import_month(ctx, X10_MONTH, ctx.data / f"usage-{X10_MONTH}-x10.csv")
 
 
+def _summed_by(ctx: Context, engine: str) -> dict:
+    """`usage import --engine ENGINE` of the month of ten times the lines: only its day sums stored."""
+    from partnerdesk import deliveries
+
+    ws = ctx.workspace()
+    load.remove_deliveries(ws, X10_MONTH)
+    progress = Progress(f"{ctx.label}: rows read")
+
+    def work() -> dict:
+        summary = deliveries.import_usage(ws, ctx.data / f"usage-{X10_MONTH}-x10.csv", engine, None, progress.update,
+                                          lambda stage: say(f"{ctx.label}: {stage}"))
+        return {"n": summary.rows_read, "check": {"imported": summary.imported}, "day_sums": summary.day_sums}
+
+    result = _timed(ctx, work)
+    load.remove_deliveries(ws, X10_MONTH)
+    return result
+
+
+def import_sums_duckdb(ctx: Context) -> dict:
+    return _summed_by(ctx, "duckdb")
+
+
+def import_sums_spark(ctx: Context) -> dict:
+    return _summed_by(ctx, "spark")
+
+
 def duck_import(ctx: Context) -> dict:
     from bench import duck
 
@@ -523,6 +549,7 @@ STEPS: dict[str, Callable[[Context], dict]] = {
     "prepare": prepare, "store_applications": store_applications, "import_usage_rest": import_usage_rest,
     "qualify": qualify, "yardstick_qualify": yardstick_qualify, "impact": impact,
     "yardstick_impact": yardstick_impact, "import_customers": import_customers, "import_usage": import_usage, "import_usage_x10": import_usage_x10,
+    "import_sums_duckdb": import_sums_duckdb, "import_sums_spark": import_sums_spark,
     "duck_import": duck_import, "settle_month": settle_month, "settle_month_x10": settle_month_x10, "settle_quarter": settle_quarter, "whatif": whatif,
     "duck_month": duck_month, "duck_quarter": duck_quarter, "duck_whatif": duck_whatif,
     "page_first": page_first, "page_renders": page_renders, "page_interactions": page_interactions,

@@ -44,8 +44,11 @@ def from_micros(micros: int) -> Decimal:
 
 
 def cents_of(micros: int) -> Decimal:
-    """A micro-unit sum rounded to the cent."""
-    return to_cents(from_micros(micros))
+    """A micro-unit sum rounded half up (ties away from zero) to the cent, as `to_cents` rounds;
+    in integers, as every line of every invoice goes through here."""
+    cents, rest = divmod(-micros if micros < 0 else micros, 10_000)
+    cents += rest >= 5_000
+    return ZERO if cents == 0 else Decimal(-cents if micros < 0 else cents).scaleb(-2)
 
 
 def as_cent_count(amount: Decimal) -> int:

@@ -25,6 +25,12 @@ def partners(ws: Workspace, partner_type: str | None = None, territory: str | No
         return uow.partners.list(partner_type, territory)
 
 
+def partner_names(ws: Workspace) -> dict[str, str]:
+    """'P-3' -> the partner's name, to show beside its id."""
+    with ws.reading() as uow:
+        return uow.partners.names()
+
+
 def accounts(ws: Workspace) -> list[AccountRecord]:
     with ws.reading() as uow:
         return uow.accounts.list()

@@ -33,20 +33,34 @@ class PartnerCommission(BaseModel):
     commission: Money
 
 
-def revenue_by_channel(ws: Workspace, months: list[str]) -> list[ChannelRevenue]:
-    """Per month (settled: as stored; open: as it stands) and channel, oldest month first."""
-    revenue = []
+def revenue_by_channel(ws: Workspace, months: list[str], open_months: bool = False) -> list[ChannelRevenue]:
+    """Per month and channel, oldest month first: settled months as issued, added up by the
+    database; open months as they stand only when asked, as each is a whole settlement's work."""
+    keys = sorted(parse_month(m).key for m in months)
+    with ws.reading() as uow:
+        settled_months = {p.period for p in uow.periods.list() if p.kind == "month"}
+        settled = [m for m in keys if m in settled_months]
+        totals: dict[tuple[str, PartnerType], Decimal] = {}
+        for month, channel, amount in uow.periods.channel_totals(settled):
+            key = (month, PartnerType(channel))
+            totals[key] = totals.get(key, ZERO) + amount
+    for month in (m for m in keys if open_months and m not in settled):
+        totals.update(_as_it_stands(ws, month))
+    return [ChannelRevenue(month=month, channel=channel, amount=amount)
+            for (month, channel), amount in sorted(totals.items(), key=lambda item: item[0][0])]
+
+
+def _as_it_stands(ws: Workspace, month: str) -> dict[tuple[str, PartnerType], Decimal]:
+    """An open month's figures by channel, computed as settling it now would."""
     with ws.reading() as uow:
         types = {p.key: p.partner_type for p in uow.partners.list()}
-    for month in sorted(parse_month(m).key for m in months):
-        figures = preview_month(ws, month)
-        billed: dict[PartnerType, Decimal] = {}
-        for invoice in figures.invoices:
-            if invoice.issuer == VENDOR:
-                billed[types[invoice.bill_to]] = billed.get(types[invoice.bill_to], ZERO) + invoice.gross
-        billed[PartnerType.agency] = sum((c.commissionable for c in figures.agency_commissions), ZERO)
-        revenue += [ChannelRevenue(month=month, channel=channel, amount=amount) for channel, amount in billed.items()]
-    return revenue
+    figures = preview_month(ws, month)
+    billed = {(month, PartnerType.agency): sum((c.commissionable for c in figures.agency_commissions), ZERO)}
+    for invoice in figures.invoices:
+        if invoice.issuer == VENDOR:
+            key = (month, types[invoice.bill_to])
+            billed[key] = billed.get(key, ZERO) + invoice.gross
+    return billed
 
 
 def commission_by_partner(ws: Workspace, quarter: str) -> list[PartnerCommission]:

@@ -66,6 +66,16 @@ class ReviewQueue(BaseModel):
     matching: int
 
 
+def review_choices(ws: Workspace, chosen: int | None, limit: int) -> list[FiledApplication]:
+    """What the review page offers: the oldest open applications and the one chosen (opened from
+    the queue, or decided a moment ago), without reading the others."""
+    with ws.reading() as uow:
+        offered = uow.applications.oldest_open(limit)
+        if chosen is not None and all(row.id != chosen for row in offered):
+            offered += [row for row in [uow.applications.get(chosen)] if row is not None]
+        return offered
+
+
 def review_queue(ws: Workspace, state: ApplicationState | None, partner_type: PartnerType | None,
                  territory: str | None, limit: int) -> ReviewQueue:
     """One read of the queue page; `None` is "any" for each filter."""

@@ -20,7 +20,7 @@ from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.term_changes import required, vendor_billed
 from partnerdesk.workspace import Workspace
 from settlement.partners import Partner
-from settlement.quarterly import commission_base
+from settlement.quarterly import vendor_billed_totals
 from settlement.terms import TermKind
 from settlement.tier_review import TierReview, propose, trailing_months
 from storage.uow import UnitOfWork
@@ -38,8 +38,8 @@ def tier_review(ws: Workspace, quarter: str) -> TierReview:
     quarter, plan = parse_quarter(quarter), ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
-        sums = uow.usage.commissionable_sums(trailing_months(quarter))
-    return propose(plan, partners, commission_base(sums, partners, plan.non_commissionable_products).quarterly)
+        totals = uow.usage.commissionable_totals(trailing_months(quarter), plan.non_commissionable_products)
+    return propose(plan, partners, vendor_billed_totals(totals, partners))
 
 
 def declined(ws: Workspace, quarter: str) -> dict[str, str]:

@@ -69,11 +69,29 @@ def rulebook_from(rules_dir: Path) -> Rulebook:
     return rulebook
 
 
+_plans: dict[Path, tuple[bytes, Plan]] = {}
+
+
 def plan_from(path: Path) -> Plan:
-    """A plan file, or an input error naming the file, line and key of every problem."""
+    """A plan file, or an input error naming the file, line and key of every problem.
+
+    A valid plan (frozen) is parsed again only when its file's content changed: pages ask for
+    the plan in force on every rerun, and parsing its YAML each time cost more than the rest
+    of some pages' work, while reading the small file to compare costs next to nothing."""
+    try:
+        content = path.read_bytes()
+    except OSError:
+        content = None
+    cached = _plans.get(path)
+    if content is not None and cached is not None and cached[0] == content:
+        return cached[1]
     plan, errors = load_plan(path)
     if errors:
         raise InputError("; ".join(str(e) for e in errors))
+    if content is not None:
+        if len(_plans) >= 16:  # what-if plans come and go; keep the cache small
+            _plans.clear()
+        _plans[path] = (content, plan)
     return plan
 
 

@@ -67,7 +67,22 @@ def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Pa
             months = monthly.setdefault(s.owner, {})
             months[s.month] = months.get(s.month, 0) + counted
         else:
-            bill_to = partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else s.owner
-            quarterly[bill_to] = quarterly.get(bill_to, 0) + counted
+            quarterly[bill_to(partner)] = quarterly.get(bill_to(partner), 0) + counted
     return CommissionBase(quarterly=quarterly,
                           agency_monthly={a: [m[k] for k in sorted(m)] for a, m in monthly.items()})
+
+
+def bill_to(partner: Partner) -> str:
+    """Whose commission a vendor-billed partner's or a tier-2 reseller's usage counts for."""
+    return partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else partner.partner_id
+
+
+def vendor_billed_totals(totals: Mapping[str, int], partners: Mapping[str, Partner]) -> dict[str, int]:
+    """Per direct reseller and distributor (with its tier-2 resellers' customers): the commissionable
+    micro-units of partners' totals already summed over months and products (agencies left out)."""
+    billed: dict[str, int] = {}
+    for owner, micros in totals.items():
+        partner = partners[owner]
+        if partner.partner_type is not PartnerType.agency:
+            billed[bill_to(partner)] = billed.get(bill_to(partner), 0) + micros
+    return billed

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from kernel.directory import PartnerRecord
-from kernel.partner_types import PartnerType
+from kernel.partner_types import PartnerType, partner_key
 from kernel.states import OPEN_STATES, ApplicationState
 from qualification.application import Application
 from qualification.decision import Decision
@@ -104,6 +104,12 @@ class Applications:
         """Oldest first, filtered as the review queue and 'my applications' need."""
         statement = self._where(select(ApplicationRow).order_by(ApplicationRow.created_at, ApplicationRow.id),
                                 state, partner_type, territory, submitted_by).limit(limit)
+        return [_filed(row) for row in self._session.exec(statement)]
+
+    def oldest_open(self, limit: int) -> list[FiledApplication]:
+        """The open applications (submitted or waiting for information), oldest first."""
+        statement = (select(ApplicationRow).where(ApplicationRow.state.in_([s.value for s in OPEN_STATES]))
+                     .order_by(ApplicationRow.created_at, ApplicationRow.id).limit(limit))
         return [_filed(row) for row in self._session.exec(statement)]
 
     def count(self, state: str | None = None, partner_type: str | None = None, territory: str | None = None,
@@ -202,6 +208,10 @@ class Partners:
         if territory:
             statement = statement.where(PartnerRow.territory == territory)
         return [_partner(row) for row in self._session.exec(statement)]
+
+    def names(self) -> dict[str, str]:
+        """'P-n' -> name of every partner: two columns, not every partner's whole record."""
+        return {partner_key(i): name for i, name in self._session.exec(select(PartnerRow.id, PartnerRow.name))}
 
     def tier2_named(self, distributor_id: int, name: str) -> PartnerRecord | None:
         """The distributor's tier-2 reseller of this name, in any case."""

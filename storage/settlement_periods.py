@@ -10,11 +10,11 @@ import datetime as dt
 from decimal import Decimal
 
 from pydantic import TypeAdapter
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from kernel.money import as_cent_count, from_cent_count
-from kernel.partner_types import parse_partner_key, partner_key
+from kernel.partner_types import PartnerType, parse_partner_key, partner_key
 from kernel.periods import Month, Quarter
 from settlement.closing import SettledPeriod
 from settlement.adjustments import Paid
@@ -24,6 +24,7 @@ from settlement.monthly import MonthSettlement, partner_order
 from settlement.plan import Plan
 from storage import settlement_bulk as bulk
 from storage.settlement_tables import CommissionAdjustmentRow, CommissionRow, InvoiceRow, Settlement
+from storage.tables import PartnerRow
 
 INVOICE_COLUMNS = [InvoiceRow.__table__.c[name] for name in (
     "invoice_id", "period", "issuer_id", "bill_to_id", "issued_on", "due_on", "discount_rate", "gross_cents",
@@ -157,3 +158,19 @@ class Periods:
             partner_id=partner_key(c.partner_id), tier=c.tier, commissionable=from_cent_count(c.commissionable_cents),
             rate=Decimal(c.rate), commission=from_cent_count(c.commission_cents), adjusts=adjusts)
             for c, adjusts in commission_rows(self._session, [quarter.key])), key=commission_order)
+
+    def channel_totals(self, months: list[str]) -> list[tuple[str, str, Decimal]]:
+        """Per settled month and partner type, added up in SQL from what was issued: the gross of
+        the vendor's invoices to partners of that type, and (as 'agency') the commissionable
+        revenue of agencies' commission entries, adjustments included as the month's invoices hold them."""
+        invoices, partners = InvoiceRow.__table__, PartnerRow.__table__
+        billed = (select(invoices.c.period, partners.c.partner_type, func.sum(invoices.c.gross_cents))
+                  .join(partners, partners.c.id == invoices.c.bill_to_id)
+                  .where(invoices.c.period.in_(months), invoices.c.issuer_id.is_(None))
+                  .group_by(invoices.c.period, partners.c.partner_type))
+        totals = [(m, t, from_cent_count(int(c))) for m, t, c in self._session.execute(billed)]
+        for table in (CommissionRow.__table__, CommissionAdjustmentRow.__table__):
+            agency = (select(table.c.period, func.sum(table.c.commissionable_cents))
+                      .where(table.c.period.in_(months)).group_by(table.c.period))
+            totals += [(m, PartnerType.agency.value, from_cent_count(int(c))) for m, c in self._session.execute(agency)]
+        return totals

@@ -7,6 +7,10 @@ the usage import derives the `usage_sum` rows (month, owner, customer, product) 
 added lines to, and an association import those of the customers and months whose lines it
 moves (`Usage.derive_sums`). Settling reads those sums, never the lines. Sums come back as
 integers (micro-units); PostgreSQL returns them as exact NUMERIC, hence `int(...)`.
+
+A delivery summed by an engine (`usage import --engine duckdb|spark`) keeps day sums instead of
+lines (storage/delivery_tables.py). Everything here that reads usage reads both, through
+`_usage` and `_late_usage`, and a day sum is owned, summed and settled late exactly as a line.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Iterable
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all, update
 from sqlmodel import Session
 
 from kernel.partner_types import PARTNER_PREFIX, VENDOR_BILLED, PartnerType, partner_key
@@ -24,6 +28,7 @@ from settlement.feeds import Association, UsageLine
 from settlement.monthly import OwnerSum
 from settlement.quarterly import CommissionableSum
 from storage import settlement_bulk as bulk
+from storage.delivery_tables import LateDaySum, UsageDaySum
 from storage.settlement_tables import CustomerAssociation, LateLine, PartnerSumRow, UsageSumRow
 from storage.settlement_tables import UsageLine as UsageLineRow
 from storage.tables import PartnerRow
@@ -33,6 +38,8 @@ associations = CustomerAssociation.__table__
 sums = UsageSumRow.__table__
 partner_sums = PartnerSumRow.__table__
 late = LateLine.__table__
+day_sums = UsageDaySum.__table__
+late_days = LateDaySum.__table__
 NO_PARTNER = 0
 """`usage_sum.partner_id` of lines that belong to no partner."""
 
@@ -50,15 +57,43 @@ def _spans():
                   associations.c.associated_on.label("start_on"), following.label("end_on")).subquery("span")
 
 
-def _owned(span):
-    """Lines joined to the association in force on their usage date (none: no partner)."""
-    return lines.outerjoin(span, and_(
-        span.c.customer_id == lines.c.customer_id, lines.c.usage_date >= span.c.start_on,
-        or_(span.c.end_on.is_(None), lines.c.usage_date < span.c.end_on)))
+def _owned(span, usage):
+    """Usage joined to the association in force on its usage date (none: no partner)."""
+    return usage.outerjoin(span, and_(
+        span.c.customer_id == usage.c.customer_id, usage.c.usage_date >= span.c.start_on,
+        or_(span.c.end_on.is_(None), usage.c.usage_date < span.c.end_on)))
 
 
-def _commissionable_micros():
-    return func.sum(case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0))
+def _usage(where=lambda table: ()):
+    """The stored lines and day sums (each filtered by `where` of its table) as one relation of
+    customer_id, product, usage_date, amount_micros and commissionable_micros."""
+    commissionable = case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0)
+    return union_all(
+        select(lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
+               commissionable.label("commissionable_micros")).where(*where(lines)),
+        select(day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date, day_sums.c.amount_micros,
+               day_sums.c.commissionable_micros).where(*where(day_sums)),
+    ).subquery("usage")
+
+
+def _pending(table, kind: str, months: Iterable[str]):
+    """Late rows of these months (of `late_line` or `late_day_sum`) not yet accounted for by a
+    settlement of this kind ('month' or 'quarter')."""
+    return [table.c[f"{kind}_settled_in"].is_(None), table.c.month.in_(sorted(months))]
+
+
+def _late_usage(kind: str, months: Iterable[str]):
+    """The late lines and day sums of these months not yet accounted for by a settlement of this
+    kind, as one relation of month, customer_id, product, usage_date and amount_micros."""
+    months = sorted(months)
+    return union_all(
+        select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros)
+        .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months)),
+        select(late_days.c.month, day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date,
+               day_sums.c.amount_micros)
+        .select_from(late_days.join(day_sums, late_days.c.day_sum_id == day_sums.c.id))
+        .where(*_pending(late_days, kind, months)),
+    ).subquery("late_usage")
 
 
 class Usage:
@@ -106,35 +141,39 @@ class Usage:
         bulk.refresh_statistics(self._connection, sums, partner_sums)
 
     def has_usage_since(self, customer_id: str, since: dt.date, months: Iterable[str]) -> bool:
-        """Whether the customer has lines on or after `since` in one of these months."""
+        """Whether the customer has lines or day sums on or after `since` in one of these months."""
         ranges = [Month.parse(m) for m in months]
-        statement = select(lines.c.line_id).where(
-            lines.c.customer_id == customer_id, lines.c.usage_date >= since,
-            or_(*(and_(lines.c.usage_date >= m.first_day, lines.c.usage_date < m.end) for m in ranges)),
-        ).limit(1)
-        return bool(ranges) and self._session.execute(statement).first() is not None
+
+        def used(table):
+            return select(table.c.customer_id).where(
+                table.c.customer_id == customer_id, table.c.usage_date >= since,
+                or_(*(and_(table.c.usage_date >= m.first_day, table.c.usage_date < m.end) for m in ranges)),
+            ).limit(1)
+        return bool(ranges) and any(self._session.execute(used(t)).first() is not None for t in (lines, day_sums))
 
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
-        """The month's `usage_sum` rows (of these customers, or all) derived again from its lines,
-        and its `partner_usage_sum` rows from those: each line joined to the association in force on
-        its usage date, grouped in SQL. A million lines take about 3 s on SQLite, less than half the
-        time of adding them up in Python while importing them."""
+        """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
+        and day sums, and its `partner_usage_sum` rows from those: each joined to the association
+        in force on its usage date, grouped in SQL. A million lines take about 3 s on SQLite, less
+        than half the time of adding them up in Python while importing them."""
         span = _spans()
         owner = func.coalesce(span.c.partner_id, NO_PARTNER)
-        in_month = [lines.c.usage_date >= month.first_day, lines.c.usage_date < month.end]
         derived = [sums.c.month == month.key]
         if customer_ids is not None:
-            in_month.append(lines.c.customer_id.in_(customer_ids))
             derived.append(sums.c.customer_id.in_(customer_ids))
+
+        def in_month(table):
+            chosen = [table.c.usage_date >= month.first_day, table.c.usage_date < month.end]
+            return chosen + ([table.c.customer_id.in_(customer_ids)] if customer_ids is not None else [])
+        usage = _usage(in_month)
         connection = self._connection
         connection.execute(delete(sums).where(*derived))
         connection.execute(insert(sums).from_select(
             ["month", "partner_id", "customer_id", "product", "amount_micros", "commissionable_micros"],
-            select(literal(month.key), owner, lines.c.customer_id, lines.c.product, func.sum(lines.c.amount_micros),
-                   _commissionable_micros())
-            .select_from(_owned(span))
-            .where(*in_month)
-            .group_by(owner, lines.c.customer_id, lines.c.product)))
+            select(literal(month.key), owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros),
+                   func.sum(usage.c.commissionable_micros))
+            .select_from(_owned(span, usage))
+            .group_by(owner, usage.c.customer_id, usage.c.product)))
         self._sum_partners(month)
 
     def _sum_partners(self, month: Month) -> None:
@@ -171,31 +210,35 @@ class Usage:
         bulk.insert_rows(self._connection, late, [late.c.line_id, late.c.month],
                          [(line.line_id, Month.of(line.usage_date).key) for line in late_lines])
 
-    def _late(self, column, months: Iterable[str]):
-        """Late lines of these months not yet accounted for by a settlement of `column`'s kind."""
-        return [column.is_(None), late.c.month.in_(sorted(months))]
+    def add_late_day_sums(self, delivery_id: int, months: Iterable[Month]) -> None:
+        """Remember the delivery's day sums of these closed months, like late lines."""
+        for month in months:
+            self._connection.execute(insert(late_days).from_select(
+                ["day_sum_id", "month"],
+                select(day_sums.c.id, literal(month.key)).where(
+                    day_sums.c.delivery_id == delivery_id, day_sums.c.usage_date >= month.first_day,
+                    day_sums.c.usage_date < month.end)))
 
     def has_late(self, kind: str, months: Iterable[str]) -> bool:
-        pending = self._late(late.c[f"{kind}_settled_in"], months)
-        return self._session.execute(select(late.c.line_id).where(*pending).limit(1)).first() is not None
+        months = sorted(months)
+        return any(self._session.execute(select(table.c.month).where(*_pending(table, kind, months)).limit(1)).first()
+                   is not None for table in (late, late_days))
 
     def late_month_sums(self, months: Iterable[str]) -> list[MonthSum]:
         """Late usage of these settled months not yet on an invoice, per month, owner, customer
-        and product (owned lines only), summed in SQL."""
-        span = _spans()
+        and product (owned lines and day sums only), summed in SQL."""
+        span, usage = _spans(), _late_usage("month", months)
         owner = span.c.partner_id
-        statement = (select(late.c.month, owner, lines.c.customer_id, lines.c.product, func.sum(lines.c.amount_micros))
-                     .select_from(_owned(span).join(late, late.c.line_id == lines.c.line_id))
-                     .where(*self._late(late.c.month_settled_in, months), owner.is_not(None))
-                     .group_by(late.c.month, owner, lines.c.customer_id, lines.c.product))
+        statement = (select(usage.c.month, owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros))
+                     .select_from(_owned(span, usage)).where(owner.is_not(None))
+                     .group_by(usage.c.month, owner, usage.c.customer_id, usage.c.product))
         return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
 
     def sums_beside_late(self, months: Iterable[str]) -> list[MonthSum]:
         """Every owner's stored sum of the months, customers and products that have late usage
         not yet on an invoice: what those invoice lines come to now."""
-        keys = (select(late.c.month, lines.c.customer_id, lines.c.product).distinct()
-                .select_from(late.join(lines, lines.c.line_id == late.c.line_id))
-                .where(*self._late(late.c.month_settled_in, months)).subquery("late_key"))
+        usage = _late_usage("month", months)
+        keys = select(usage.c.month, usage.c.customer_id, usage.c.product).distinct().subquery("late_key")
         statement = (select(sums.c.month, sums.c.partner_id, sums.c.customer_id, sums.c.product, sums.c.amount_micros)
                      .join(keys, and_(keys.c.month == sums.c.month, keys.c.customer_id == sums.c.customer_id,
                                       keys.c.product == sums.c.product))
@@ -203,18 +246,19 @@ class Usage:
         return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
 
     def late_owners(self, kind: str, months: Iterable[str]) -> set[tuple[str, str]]:
-        """(month, owner 'P-n') of the late lines of these months not yet accounted for by a
+        """(month, owner 'P-n') of the late usage of these months not yet accounted for by a
         settlement of this kind ('month' or 'quarter')."""
-        span = _spans()
-        statement = (select(late.c.month, span.c.partner_id).distinct()
-                     .select_from(_owned(span).join(late, late.c.line_id == lines.c.line_id))
-                     .where(*self._late(late.c[f"{kind}_settled_in"], months), span.c.partner_id.is_not(None)))
+        span, usage = _spans(), _late_usage(kind, months)
+        statement = (select(usage.c.month, span.c.partner_id).distinct()
+                     .select_from(_owned(span, usage)).where(span.c.partner_id.is_not(None)))
         return {(m, partner_key(o)) for m, o in self._session.execute(statement)}
 
     def settle_late(self, kind: str, months: Iterable[str], period: str) -> None:
-        """The late lines of these months are now accounted for by the settlement of `period`."""
-        column = late.c[f"{kind}_settled_in"]
-        self._session.execute(update(late).where(*self._late(column, months)).values({column: period}))
+        """The late lines and day sums of these months are now accounted for by the settlement of `period`."""
+        months = sorted(months)
+        for table in (late, late_days):
+            self._session.execute(update(table).where(*_pending(table, kind, months))
+                                  .values({table.c[f"{kind}_settled_in"]: period}))
 
     def billed_month_sums(self, month: Month) -> list[OwnerSum]:
         """The month's usage of customers of direct resellers, distributors and tier-2 resellers per
@@ -231,6 +275,19 @@ class Usage:
                            partner_sums.c.commissionable_micros).where(
             partner_sums.c.month.in_([m.key for m in months]))
         return [CommissionableSum(partner_key(o), m, p, int(s)) for o, m, p, s in self._session.execute(statement)]
+
+    def commissionable_totals(self, months: list[Month], excluded: Iterable[str]) -> dict[str, int]:
+        """Per partner ('P-n') with usage in these months: its customers' micro-units of every
+        product but the excluded ones, summed over the months in SQL (a few thousand rows, not
+        one per partner, month and product)."""
+        excluded = sorted(excluded)
+        months_in = ", ".join("?" * len(months))
+        products_out = f" AND product NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
+        rows = bulk.fetch(self._connection,
+                          f"SELECT partner_id, SUM(commissionable_micros) FROM {partner_sums.name} "
+                          f"WHERE month IN ({months_in}){products_out} GROUP BY partner_id",
+                          (*(m.key for m in months), *excluded))
+        return {partner_key(o): int(s) for o, s in rows}
 
 
 class Customers:

@@ -27,6 +27,7 @@ from storage.settlement_periods import Periods
 from storage.settlement_tables import CustomerAssociation, Settlement, UsageLine
 from storage.settlement_usage import Customers, Usage
 from storage.standing_changes import StandingChanges
+from storage.usage_deliveries import Deliveries
 from storage.tables import ApplicationRow, PartnerRow, UserRow
 
 DATA_TABLES = (UserRow, ApplicationRow, PartnerRow, CustomerAssociation, UsageLine, Settlement)
@@ -41,6 +42,7 @@ class UnitOfWork:
         self.accounts = Accounts(session)
         self.customers = Customers(session)
         self.usage = Usage(session)
+        self.deliveries = Deliveries(session)
         self.periods = Periods(session)
         self.invoices = Invoices(session)
         self.partner_terms = PartnerTerms(session)

@@ -54,6 +54,7 @@ def test_accepting_a_promotion_changes_the_tier_from_the_next_unsettled_month(ap
 
 def test_declining_a_proposal_keeps_the_tier_and_the_managers_reason(app_url, grown):
     at = review_page(app_url)
+    at.selectbox(key="tiers.2026-Q2.chosen").set_value(grown.gold).run()
     at.text_input(key=f"tiers.2026-Q2.{grown.gold}.reason").input("strategic account; keep gold")
     press(at, "Decline registered")
     [change] = terms_history(grown.ws, grown.gold)

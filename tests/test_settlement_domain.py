@@ -22,6 +22,13 @@ def test_cents_round_half_away_from_zero_and_never_show_minus_zero(amount, cents
     assert str(to_cents(Decimal(amount))) == cents
 
 
+@pytest.mark.parametrize("micros, cents", [(5_000, "0.01"), (4_999, "0.00"), (-5_000, "-0.01"), (-4_999, "0.00"),
+                                           (1_234_565_000, "1234.57"), (-1_234_564_999, "-1234.56"), (0, "0.00"),
+                                           (999_999_999_995_000, "1000000000.00"), (10_000, "0.01")])
+def test_a_micro_unit_sum_rounds_half_away_from_zero_to_the_cent(micros, cents):
+    assert str(cents_of(micros)) == cents
+
+
 def test_amounts_are_exact_micro_units():
     assert to_micros(parse_amount("-999999.999999")) == -999_999_999_999
     assert to_micros(parse_amount("0.1000000")) == 100_000  # trailing zeros are not extra places

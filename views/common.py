@@ -28,6 +28,7 @@ BROWSER_SESSION = "browser_session"
 SESSION_PARAM = "session"
 FLASH = "flash"
 REVIEW_ID = "review.application_id"
+SHOWN_APPLICATIONS = 500  # the oldest applications the queue and the review page show; the rest wait their turn
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "review": ":material/help:"}
 STATUS_WORDS = {"pass": "pass", "fail": "fail", "review": "needs review"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from partnerdesk.lookups import partners
+from partnerdesk import lookups
 from views.common import workspace
 
 
@@ -18,4 +18,4 @@ def money(label: str | None = None) -> st.column_config.NumberColumn:
 
 def partner_names() -> dict[str, str]:
     """'P-3' -> the partner's name, to show beside its id."""
-    return {p.key: p.name for p in partners(workspace())}
+    return lookups.partner_names(workspace())

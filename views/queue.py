@@ -10,11 +10,10 @@ from partnerdesk.accounts import Role
 from partnerdesk.applications import application_territories
 from partnerdesk.queries import ReviewQueue, review_queue
 from qualification.filed import FiledApplication
-from views.common import REVIEW_ID, humanize, require, workspace
+from views.common import REVIEW_ID, SHOWN_APPLICATIONS, humanize, require, workspace
 
 ANY = "any"
 STATES = [ANY, *(s.value for s in ApplicationState)]
-SHOWN = 500  # the oldest applications of the queue shown at once; the rest wait their turn
 
 
 def applications(count: int) -> str:
@@ -71,7 +70,7 @@ require(Role.manager)
 ws = workspace()
 st.title("Review queue")
 counted = st.container()
-queue = review_queue(ws, **filters(application_territories(ws)), limit=SHOWN)
+queue = review_queue(ws, **filters(application_territories(ws)), limit=SHOWN_APPLICATIONS)
 with counted:
     counts(queue.per_state)
 st.caption(caption(queue))

@@ -8,15 +8,15 @@ import streamlit as st
 from kernel.partner_types import PartnerType
 from kernel.states import OPEN_STATES, Action, allowed
 from partnerdesk.accounts import Role
-from partnerdesk.applications import history, list_applications
+from partnerdesk.applications import history
 from partnerdesk.errors import InputError
 from partnerdesk.lookups import latest_decision
-from partnerdesk.queries import territory_status
+from partnerdesk.queries import review_choices, territory_status
 from partnerdesk.review import review
 from qualification.decision import Decision
 from qualification.filed import FiledApplication
 from views.application_form import show_decision
-from views.common import REVIEW_ID, Account, flash, humanize, plain, require, show_input_error, workspace
+from views.common import REVIEW_ID, SHOWN_APPLICATIONS, Account, flash, humanize, plain, require, show_input_error, workspace
 
 BUTTONS = {  # label: (action, override)
     "Approve": (Action.approve, False),
@@ -33,7 +33,7 @@ OPTION_WORDS = {  # the review service's command-line terms, as this page names 
 
 
 def choose(rows: list[FiledApplication]) -> FiledApplication:
-    """Open applications first (oldest first), then the decided ones."""
+    """Open applications first (oldest first), then the one opened from the queue or just decided."""
     ordered = [r for r in rows if r.state in OPEN_STATES] + [r for r in rows if r.state not in OPEN_STATES]
     by_id = {r.id: r for r in ordered}
     chosen = st.selectbox("Application", list(by_id), key=REVIEW_ID,
@@ -139,9 +139,9 @@ def _detail(value: object, titles: dict[str, str]) -> str:
 account = require(Role.manager)
 ws = workspace()
 st.title("Review an application")
-applications = list_applications(ws)
+applications = review_choices(ws, st.session_state.get(REVIEW_ID), SHOWN_APPLICATIONS)
 if not applications:
-    st.info("No applications yet.")
+    st.info("No open applications: the review queue (state: any) opens a decided one.")
     st.stop()
 row = choose(applications)
 decision = latest_decision(ws, row.id)

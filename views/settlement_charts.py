@@ -14,11 +14,15 @@ from views.finance_tables import partner_names
 
 
 def revenue_by_month(months: list[str]) -> None:
-    rows = [{"month": r.month, "channel": humanize(r.channel.value), "USD": float(r.amount)}  # a chart plots floats
-            for r in revenue_by_channel(workspace(), months)]
     st.subheader("Revenue through partners by month")
+    open_months = st.toggle("Include open months as they stand", key="overview.open_months",
+                            help="Works each open month out as settling it now would: seconds for a month "
+                                 "of millions of billing lines.")
+    rows = [{"month": r.month, "channel": humanize(r.channel.value), "USD": float(r.amount)}  # a chart plots floats
+            for r in revenue_by_channel(workspace(), months, open_months)]
     st.caption("Gross billed by the vendor to direct resellers and distributors, and the commissionable "
-               "revenue of agencies' customers; open months as they stand.")
+               "revenue of agencies' customers; settled months as issued"
+               + (", open months as they stand." if open_months else "."))
     st.altair_chart(alt.Chart(pd.DataFrame(rows, columns=["month", "channel", "USD"])).mark_bar().encode(
         x=alt.X("month:O", title=None), y=alt.Y("sum(USD):Q", title="USD"),
         color=alt.Color("channel:N", title=None), tooltip=["month", "channel", "USD"]).properties(height=300))

@@ -1,7 +1,8 @@
 """Tier review for managers: the tier each direct reseller and distributor earns by its trailing
 four quarters' commissionable performance, and a manager's accept or decline of each proposal
 (both kept with the manager's name and reason). An accepted tier applies from the month after
-the latest settled month."""
+the latest settled month. The manager picks one open proposal and decides it in one form: a form per
+open proposal made the page slow in a channel of many partners."""
 
 import pandas as pd
 import streamlit as st
@@ -64,8 +65,11 @@ st.caption("A tier is earned by the commissionable performance of the quarter an
            "(the plan's review_from); an accepted tier applies from the month after the latest settled month.")
 names, proposals, refused = partner_names(), tier_review(workspace(), quarter).root, declined(workspace(), quarter)
 proposals_table(proposals, names, refused)
-open_proposals = [p for p in proposals if _standing(p, refused) == "to decide"]
+open_proposals = {p.partner_id: p for p in proposals if _standing(p, refused) == "to decide"}
 if not open_proposals:
     st.info("No tier changes to decide for this quarter.")
-for proposal in open_proposals:
-    decide(proposal, quarter, names, account)
+else:
+    chosen = st.selectbox("Proposal to decide", list(open_proposals), key=f"tiers.{quarter}.chosen",
+                          format_func=lambda p: f"{p} {names.get(p, '')}: {open_proposals[p].tier} → "
+                                                f"{open_proposals[p].proposed}")
+    decide(open_proposals[chosen], quarter, names, account)

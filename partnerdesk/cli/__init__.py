@@ -55,7 +55,11 @@ OPTION_HELP = {
     "tier2 add.distributor": "the distributor's partner id (P-n)",
     "tier2 add.name": "the tier-2 reseller's name",
     "customers import.file": "a CSV file: customer_id,partner_id,associated_on",
-    "usage import.file": "a CSV file: line_id,customer_id,product,usage_date,amount[,commissionable]",
+    "usage import.file": "a CSV file: line_id,customer_id,product,usage_date,amount[,commissionable]; with an "
+                         "engine also a Parquet file or a directory of either",
+    "usage import.engine": "lines: store every line (default); duckdb or spark: sum the lines there and store "
+                           "only their day sums (README: Usage engines)",
+    "usage import.spark_master": "with --engine spark: the Spark master URL (default: local[2])",
     "payments import.file": "a CSV file: invoice_id,paid_on,amount",
     "settle month.month": "the month to settle, YYYY-MM",
     "settle quarter.quarter": "the quarter to settle, YYYY-Qn",

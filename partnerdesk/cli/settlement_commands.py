@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from partnerdesk import demo, imports, payments, receivables, settling, tier2, whatif
+from partnerdesk import deliveries, demo, imports, payments, receivables, settling, tier2, whatif
 from partnerdesk.cli import platform_commands
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
@@ -33,7 +33,10 @@ def _customers_import(args):
 
 
 def _usage_import(args):
-    return imports.import_usage(Workspace.open(), args.file, _progress(args.file))
+    def report(stage: str) -> None:
+        print(stage, file=sys.stderr, flush=True)
+    return deliveries.import_usage(Workspace.open(), args.file, args.engine, args.spark_master,
+                                   _progress(args.file), report)
 
 
 def _settle_month(args):
@@ -91,7 +94,10 @@ def register(commands) -> None:
     customers = _import_command(commands, "customers", _customers_import,
                                 "customers' partners (customer_id,partner_id,associated_on)")
     platform_commands.add_customer_commands(customers)
-    _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
+    usage = _import_command(commands, "usage", _usage_import, "billing lines (line_id,customer_id,product,usage_date,amount)")
+    usage_import = usage.choices["import"]
+    usage_import.add_argument("--engine", choices=deliveries.ENGINES, default="lines")
+    usage_import.add_argument("--spark-master", metavar="URL")
     _import_command(commands, "payments", _payments_import, "payments of invoices (invoice_id,paid_on,amount)")
 
     settle = commands.add_parser("settle", help="settle a month or a quarter")
