@@ -1,5 +1,6 @@
 """A partner's statement written as a CSV file (through `partnerdesk.spreadsheet`, formula-safe)
-or as a PDF a partner can file (fpdf2), with the same figures as the statement's JSON."""
+or as a PDF a partner can file (fpdf2), with the same figures as the statement's JSON, the
+period each adjustment adjusts included."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from partnerdesk.spreadsheet import csv_text
 from partnerdesk.statements import Statement, StatementInvoice
 
 CSV_COLUMNS = ("record", "invoice_id", "issuer", "bill_to", "period", "date", "customer_id", "product", "gross",
-               "discount", "net", "paid", "balance", "status", "rate", "amount")
+               "discount", "net", "paid", "balance", "status", "rate", "amount", "commissionable", "adjusts")
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 UNICODE_FONTS = {"": FONTS / "DejaVuSans.ttf", "B": FONTS / "DejaVuSans-Bold.ttf"}
 
@@ -22,12 +23,19 @@ def _money(amount) -> str:
     return f"{amount:.2f}"
 
 
+def _row(record: str, **cells: str | None) -> tuple[str, ...]:
+    """One CSV row: the record's kind and its cells by column, the other columns empty."""
+    return (record, *(cells.get(column) or "" for column in CSV_COLUMNS[1:]))
+
+
 def _invoice_rows(record: str, invoice: StatementInvoice) -> list[tuple]:
-    rows = [(record, invoice.invoice_id, invoice.issuer, invoice.bill_to, invoice.period, invoice.issued_on.isoformat(),
-             "", "", _money(invoice.gross), _money(invoice.discount), _money(invoice.total), _money(invoice.paid),
-             _money(invoice.balance), invoice.status.value, "", "")]
-    rows += [("line", invoice.invoice_id, "", "", invoice.period, "", line.customer_id, line.product,
-              _money(line.gross), _money(line.discount), _money(line.net), "", "", "", "", "")
+    rows = [_row(record, invoice_id=invoice.invoice_id, issuer=invoice.issuer, bill_to=invoice.bill_to,
+                 period=invoice.period, date=invoice.issued_on.isoformat(), gross=_money(invoice.gross),
+                 discount=_money(invoice.discount), net=_money(invoice.total), paid=_money(invoice.paid),
+                 balance=_money(invoice.balance), status=invoice.status.value)]
+    rows += [_row("line", invoice_id=invoice.invoice_id, period=invoice.period, customer_id=line.customer_id,
+                  product=line.product, gross=_money(line.gross), discount=_money(line.discount), net=_money(line.net),
+                  adjusts=line.adjusts)
              for line in invoice.lines]
     return rows
 
@@ -38,12 +46,15 @@ def as_csv(found: Statement) -> str:
         rows += _invoice_rows("invoice", invoice)
     for invoice in found.invoices_issued:
         rows += _invoice_rows("invoice_issued", invoice)
-    rows += [("payment", p.invoice_id, "", "", "", p.paid_on.isoformat(), "", "", "", "", "", "", "", "", "",
-              _money(p.amount)) for p in found.payments]
-    rows += [("commission", "", "", found.partner_id, c.period, "", "", "", "", "", "", "", "", "", str(c.rate),
-              _money(c.commission)) for c in found.commissions]
-    rows.append(("balance", "", "", found.partner_id, found.period, found.as_of.isoformat(), "", "", "", "", "",
-                 "", _money(found.balance), "", "", ""))
+    rows += [_row("payment", invoice_id=p.invoice_id, date=p.paid_on.isoformat(), amount=_money(p.amount))
+             for p in found.payments]
+    rows += [_row("commission", bill_to=found.partner_id, period=c.period, rate=str(c.rate),
+                  amount=_money(c.commission), commissionable=_money(c.commissionable), adjusts=c.adjusts)
+             for c in found.commissions]
+    rows.append(_row("commission_total", bill_to=found.partner_id, period=found.period,
+                     amount=_money(found.commission_total)))
+    rows.append(_row("balance", bill_to=found.partner_id, period=found.period, date=found.as_of.isoformat(),
+                     balance=_money(found.balance)))
     return csv_text(CSV_COLUMNS, rows)
 
 
@@ -78,6 +89,10 @@ class _Document(FPDF):
         self.ln(2)
 
 
+def _adjusts(period: str | None) -> str:
+    return f"adjusts {period}" if period else ""
+
+
 def _invoices(pdf: _Document, title: str, invoices: list[StatementInvoice]) -> None:
     pdf.line_of(title, 11)
     if not invoices:
@@ -88,9 +103,9 @@ def _invoices(pdf: _Document, title: str, invoices: list[StatementInvoice]) -> N
                     f"due {invoice.due_on}; gross {_money(invoice.gross)}, discount {_money(invoice.discount)}, "
                     f"total {_money(invoice.total)}, paid {_money(invoice.paid)}, balance {_money(invoice.balance)} "
                     f"({invoice.status.value})")
-        pdf.grid(("customer", "product", "gross", "discount", "net"),
-                 [(l.customer_id, l.product, _money(l.gross), _money(l.discount), _money(l.net)) for l in invoice.lines],
-                 (50, 40, 30, 30, 30))
+        pdf.grid(("customer", "product", "gross", "discount", "net", "adjusts"),
+                 [(l.customer_id, l.product, _money(l.gross), _money(l.discount), _money(l.net), _adjusts(l.adjusts))
+                  for l in invoice.lines], (40, 35, 25, 25, 25, 30))
 
 
 def as_pdf(found: Statement) -> bytes:
@@ -106,9 +121,9 @@ def as_pdf(found: Statement) -> bytes:
     pdf.grid(("invoice", "paid on", "amount"),
              [(p.invoice_id, p.paid_on.isoformat(), _money(p.amount)) for p in found.payments], (70, 50, 40))
     pdf.line_of("Commissions", 11)
-    pdf.grid(("period", "tier", "commissionable", "rate", "commission"),
-             [(c.period, c.tier or "", _money(c.commissionable), str(c.rate), _money(c.commission))
-              for c in found.commissions], (30, 30, 45, 25, 40))
+    pdf.grid(("period", "tier", "commissionable", "rate", "commission", "adjusts"),
+             [(c.period, c.tier or "", _money(c.commissionable), str(c.rate), _money(c.commission),
+               _adjusts(c.adjusts)) for c in found.commissions], (25, 25, 35, 20, 30, 35))
     pdf.line_of(f"Balance owed: {_money(found.balance)}", 11)
     if found.invoices_issued:
         pdf.line_of(f"Owed to you by your tier-2 resellers: {_money(found.receivable)}", 11)

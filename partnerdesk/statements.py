@@ -5,14 +5,17 @@ owed, and its commissions. The CSV and PDF documents (`statement_documents`) sho
 Payments and balances are counted on `as_of` (payments dated on or before it). A month's
 statement holds that month's invoices and, for an agency, its commission; a quarter's the
 invoices of its three months, an agency's three monthly commissions, a reseller's or
-distributor's quarterly commission.
+distributor's quarterly commission. Adjustments settled in the period for earlier ones are
+part of it (contract section 5): invoice lines name the month they adjust, and the commission
+adjustments settled in the period are listed with the period they adjust and counted in the
+total, so the statement adds up to what was paid in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kernel.money import ZERO, Money, Rate
 from kernel.partner_types import PartnerType
@@ -20,7 +23,7 @@ from kernel.periods import Month, Quarter, parse_period
 from partnerdesk.errors import InputError
 from partnerdesk.standing import find_partner
 from partnerdesk.workspace import Workspace
-from settlement.invoices import Invoice, InvoiceLine, PaymentStatus, payment_status
+from settlement.invoices import Invoice, InvoiceBalance, payment_status
 from storage.uow import UnitOfWork
 
 
@@ -30,20 +33,8 @@ class StatementPayment(BaseModel):
     amount: Money
 
 
-class StatementInvoice(BaseModel):
-    invoice_id: str
-    issuer: str
-    bill_to: str
-    period: str
-    issued_on: dt.date
-    due_on: dt.date
-    gross: Money
-    discount: Money
-    total: Money
-    paid: Money
-    balance: Money
-    status: PaymentStatus
-    lines: list[InvoiceLine]
+class StatementInvoice(InvoiceBalance, Invoice):
+    """An invoice with its lines and its balance on the statement's day."""
 
 
 class StatementCommission(BaseModel):
@@ -52,6 +43,8 @@ class StatementCommission(BaseModel):
     commissionable: Money
     rate: Rate
     commission: Money
+    adjusts: str | None = Field(default=None, exclude_if=lambda period: period is None)
+    """On an adjustment settled in `period`: the earlier period it pays for (amounts are differences)."""
 
 
 class Statement(BaseModel):
@@ -88,8 +81,7 @@ def _with_payments(invoices: list[Invoice], paid: dict[str, list], as_of: dt.dat
     for invoice in invoices:
         paid_total = sum((p.amount for p in paid.get(invoice.invoice_id, [])), ZERO)
         balance = invoice.total - paid_total
-        found.append(StatementInvoice(**invoice.model_dump(exclude={"discount_rate", "lines"}), lines=invoice.lines,
-                                      paid=paid_total, balance=balance,
+        found.append(StatementInvoice(**dict(invoice), paid=paid_total, balance=balance,
                                       status=payment_status(balance, invoice.due_on, as_of)))
     return found
 

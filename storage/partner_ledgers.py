@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from kernel.money import from_cent_count
 from kernel.partner_types import partner_key
-from settlement.invoices import VENDOR, Invoice, InvoiceLine
-from storage.settlement_tables import CommissionRow, InvoiceRow, PaymentRow, PartnerSumRow, UsageSumRow
-
-_LINES = TypeAdapter(list[InvoiceLine])
+from settlement.invoices import Invoice
+from storage.settlement_periods import commission_rows, invoice_of
+from storage.settlement_tables import InvoiceRow, PaymentRow, PartnerSumRow, UsageSumRow
 
 
 class PaymentRecord(BaseModel):
@@ -31,14 +30,8 @@ class CommissionRecord(BaseModel):
     commissionable: Decimal
     rate: Decimal
     commission: Decimal
-
-
-def _invoice(row: InvoiceRow) -> Invoice:
-    return Invoice(invoice_id=row.invoice_id, issuer=partner_key(row.issuer_id) if row.issuer_id else VENDOR,
-                   bill_to=partner_key(row.bill_to_id), period=row.period, issued_on=row.issued_on,
-                   due_on=row.due_on, gross=from_cent_count(row.gross_cents),
-                   discount=from_cent_count(row.discount_cents), total=from_cent_count(row.total_cents),
-                   lines=_LINES.validate_json(row.lines), discount_rate=Decimal(row.discount_rate))
+    adjusts: str | None = None
+    """On an adjustment settled in `period`: the earlier period it pays for (amounts are differences)."""
 
 
 class PartnerLedgers:
@@ -57,7 +50,7 @@ class PartnerLedgers:
         statement = select(InvoiceRow).where(who).order_by(InvoiceRow.period, InvoiceRow.invoice_id)
         if periods is not None:
             statement = statement.where(InvoiceRow.period.in_(periods))
-        return [_invoice(row) for row in self._session.execute(statement).scalars()]
+        return [invoice_of(row) for row in self._session.execute(statement).scalars()]
 
     def payments(self, invoice_ids: list[str], as_of: dt.date) -> list[PaymentRecord]:
         """Payments of these invoices dated on or before `as_of`, oldest first."""
@@ -67,13 +60,12 @@ class PartnerLedgers:
                 for p in self._session.execute(statement).scalars()]
 
     def commissions(self, partner_id: int, periods: list[str]) -> list[CommissionRecord]:
-        statement = (select(CommissionRow).where(CommissionRow.partner_id == partner_id,
-                                                 CommissionRow.period.in_(periods))
-                     .order_by(CommissionRow.period, CommissionRow.id))
+        """The partner's commissions settled in these periods, with the adjustments of earlier periods
+        settled in them, by period (its own entry first)."""
         return [CommissionRecord(partner_id=partner_key(c.partner_id), period=c.period, tier=c.tier,
                                  commissionable=from_cent_count(c.commissionable_cents), rate=Decimal(c.rate),
-                                 commission=from_cent_count(c.commission_cents))
-                for c in self._session.execute(statement).scalars()]
+                                 commission=from_cent_count(c.commission_cents), adjusts=adjusts)
+                for c, adjusts in commission_rows(self._session, periods, partner_id)]
 
     def usage_by_month(self, partner_ids: list[int], months: list[str]) -> dict[str, int]:
         """Micro-units of the partners' customers' usage per month (all products)."""

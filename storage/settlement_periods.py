@@ -41,12 +41,27 @@ def _settled(row: Settlement) -> SettledPeriod:
                          plan_fingerprint=row.plan_fingerprint, settled_at=row.settled_at)
 
 
-def _invoice(row: InvoiceRow) -> Invoice:
+def invoice_of(row: InvoiceRow) -> Invoice:
+    """An invoice as it was issued, from its row (the lines are kept in it)."""
     return Invoice(invoice_id=row.invoice_id, issuer=partner_key(row.issuer_id) if row.issuer_id else VENDOR,
                    bill_to=partner_key(row.bill_to_id), period=row.period, issued_on=row.issued_on,
                    due_on=row.due_on, gross=from_cent_count(row.gross_cents),
                    discount=from_cent_count(row.discount_cents), total=from_cent_count(row.total_cents),
                    lines=INVOICE_LINES.validate_json(row.lines), discount_rate=Decimal(row.discount_rate))
+
+
+def commission_rows(session: Session, periods: list[str], partner_id: int | None = None
+                    ) -> list[tuple[CommissionRow | CommissionAdjustmentRow, str | None]]:
+    """The entries settled in these periods (of one partner when given), each with the period it
+    adjusts (None: its own), by period, its own entries before its adjustments."""
+    own = select(CommissionRow).where(CommissionRow.period.in_(periods))
+    adjustments = select(CommissionAdjustmentRow).where(CommissionAdjustmentRow.period.in_(periods))
+    if partner_id is not None:
+        own = own.where(CommissionRow.partner_id == partner_id)
+        adjustments = adjustments.where(CommissionAdjustmentRow.partner_id == partner_id)
+    rows = [(row, None) for row in session.execute(own.order_by(CommissionRow.id)).scalars()]
+    rows += [(row, row.adjusts) for row in session.execute(adjustments.order_by(CommissionAdjustmentRow.id)).scalars()]
+    return sorted(rows, key=lambda entry: (entry[0].period, entry[1] is not None, entry[1] or ""))
 
 
 class Periods:
@@ -103,13 +118,6 @@ class Periods:
                     "commission_cents": as_cent_count(c.commission),
                     **({"adjusts": c.adjusts} if c.adjusts else {})} for c in entries])
 
-    def _commission_rows(self, period: str) -> list[tuple[CommissionRow | CommissionAdjustmentRow, str | None]]:
-        """The period's entries with the period each adjusts (None: its own)."""
-        own = self._session.execute(select(CommissionRow).where(CommissionRow.period == period)).scalars()
-        adjustments = self._session.execute(
-            select(CommissionAdjustmentRow).where(CommissionAdjustmentRow.period == period)).scalars()
-        return [*((row, None) for row in own), *((row, row.adjusts) for row in adjustments)]
-
     def paid(self, periods: list[str]) -> dict[tuple[str, str], Paid]:
         """(settled period, partner) -> its entry and every adjustment of it since, added up."""
         paid: dict[tuple[str, str], Paid] = {}
@@ -136,12 +144,12 @@ class Periods:
     def month(self, month: Month) -> MonthSettlement:
         """A settled month exactly as it was settled."""
         rows = self._session.execute(select(InvoiceRow).where(InvoiceRow.period == month.key)).scalars()
-        invoices = sorted((_invoice(row) for row in rows),
+        invoices = sorted((invoice_of(row) for row in rows),
                           key=lambda i: (i.issuer != VENDOR, partner_order(i.issuer), partner_order(i.bill_to)))
         commissions = sorted((AgencyCommission(
             partner_id=partner_key(c.partner_id), period=c.period, commissionable=from_cent_count(c.commissionable_cents),
             rate=Decimal(c.rate), commission=from_cent_count(c.commission_cents), adjusts=adjusts)
-            for c, adjusts in self._commission_rows(month.key)), key=commission_order)
+            for c, adjusts in commission_rows(self._session, [month.key])), key=commission_order)
         return MonthSettlement(period=month.key, invoices=invoices, agency_commissions=commissions)
 
     def quarter_commissions(self, quarter: Quarter) -> list[QuarterlyCommission]:
@@ -149,7 +157,7 @@ class Periods:
         return sorted((QuarterlyCommission(
             partner_id=partner_key(c.partner_id), tier=c.tier, commissionable=from_cent_count(c.commissionable_cents),
             rate=Decimal(c.rate), commission=from_cent_count(c.commission_cents), adjusts=adjusts)
-            for c, adjusts in self._commission_rows(quarter.key)), key=commission_order)
+            for c, adjusts in commission_rows(self._session, [quarter.key])), key=commission_order)
 
     def channel_totals(self, months: list[str]) -> list[tuple[str, str, Decimal]]:
         """Per settled month and partner type, added up in SQL from what was issued: the gross of

@@ -3,10 +3,12 @@ exit 2 with the field named and nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from pypdf import PdfReader
 
+from conftest import RULES_DIR
 from partnerdesk import payments, settling
 from partnerdesk.accounts import authenticate
 from partnerdesk.settings import Settings
@@ -130,3 +132,66 @@ def test_a_statement_as_json_csv_and_a_pdf_with_the_same_figures(sqlite_workspac
     assert tier2_view["invoices_issued"] == []
     bad = cli("statement", distributor, "--period", "2026-13")
     assert bad.code == 2 and bad.stderr.startswith("partnerdesk: --period:")
+
+
+def pdf_text(path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def test_statements_show_late_lines_and_a_quarters_commission_adjustment(cli, tmp_path):
+    """Gold direct reseller: 8 % discount; commission 2 %, 4 % from 100 000 (shipped plan)."""
+    ws = Workspace.open(Settings(database_url=cli.database_url, rules_dir=RULES_DIR))
+    channel = Channel(ws, tmp_path)
+    gold = channel.partner("direct_reseller", tier="gold")
+    channel.customers([["C-G", gold, "2026-01-01"]])
+    channel.usage([["L1", "C-G", "ecs", "2026-08-15", "90000.00"]])
+    settling.settle_month(ws, "2026-08", as_of=dt.date(2026, 9, 1))
+    channel.usage([["L2", "C-G", "ecs", "2026-08-20", "15000.00"],  # late: August is settled
+                   ["L3", "C-G", "ecs", "2026-09-10", "1000.00"]], name="late.csv")
+    settling.settle_month(ws, "2026-09", as_of=dt.date(2026, 10, 1))
+    settling.settle_quarter(ws, "2026-Q3", as_of=dt.date(2026, 10, 1))  # 106000.00 x 0.04 = 4240.00
+    channel.usage([["L4", "C-G", "ecs", "2026-09-25", "-8000.00"],  # late: September and 2026-Q3 are settled
+                   ["L5", "C-G", "ecs", "2026-10-05", "2000.00"]], name="credit.csv")
+    settling.settle_month(ws, "2026-10", as_of=dt.date(2026, 11, 1))
+    settling.settle_quarter(ws, "2026-Q4", as_of=dt.date(2027, 1, 1))
+
+    september = cli("statement", gold, "--period", "2026-09", "--as-of", "2026-10-15")
+    assert september.code == 0, september.stderr
+    (invoice,) = september.json["invoices"]
+    # September's own line 1000.00, discount 80.00, net 920.00; August's late 15000.00, discount 1200.00,
+    # net 13800.00; the invoice 16000.00 - 1280.00 = 14720.00, unpaid.
+    assert invoice["lines"] == [
+        {"customer_id": "C-G", "product": "ecs", "gross": "1000.00", "discount": "80.00", "net": "920.00"},
+        {"customer_id": "C-G", "product": "ecs", "gross": "15000.00", "discount": "1200.00", "net": "13800.00",
+         "adjusts": "2026-08"}]
+    assert (invoice["gross"], invoice["discount"], invoice["total"], invoice["balance"]) == (
+        "16000.00", "1280.00", "14720.00", "14720.00")
+    month_csv = cli("statement", gold, "--period", "2026-09", "--format", "csv", "--as-of", "2026-10-15").stdout
+    assert f"line,INV-2026-09-{gold},,,2026-09,,C-G,ecs,15000.00,1200.00,13800.00,,,,,,,2026-08" in month_csv
+    assert f"line,INV-2026-09-{gold},,,2026-09,,C-G,ecs,1000.00,80.00,920.00,,,,,,," in month_csv
+
+    q4 = cli("statement", gold, "--period", "2026-Q4", "--as-of", "2027-01-15").json
+    # Q4's own: 2000.00 x 0.02 = 40.00. 2026-Q3 again: 106000.00 - 8000.00 = 98000.00 falls below
+    # 100 000: x 0.02 = 1960.00; 4240.00 was paid, so -2280.00. Total 40.00 - 2280.00 = -2240.00.
+    assert q4["commissions"] == [
+        {"period": "2026-Q4", "tier": "gold", "commissionable": "2000.00", "rate": "0.02", "commission": "40.00"},
+        {"period": "2026-Q4", "tier": "gold", "commissionable": "-8000.00", "rate": "0.02",
+         "commission": "-2280.00", "adjusts": "2026-Q3"}]
+    assert q4["commission_total"] == "-2240.00"
+    # October: its own 2000.00 (discount 160.00) and September's credit -8000.00 (discount -640.00):
+    # -6000.00 gross, -480.00 discount, -5520.00 total.
+    (october,) = q4["invoices"]
+    assert [(line["gross"], line["net"], line.get("adjusts")) for line in october["lines"]] == [
+        ("2000.00", "1840.00", None), ("-8000.00", "-7360.00", "2026-09")]
+    assert october["total"] == "-5520.00"
+    quarter_csv = cli("statement", gold, "--period", "2026-Q4", "--format", "csv", "--as-of", "2027-01-15").stdout
+    assert f"commission,,,{gold},2026-Q4,,,,,,,,,,0.02,40.00,2000.00," in quarter_csv
+    assert f"commission,,,{gold},2026-Q4,,,,,,,,,,0.02,-2280.00,-8000.00,2026-Q3" in quarter_csv
+    assert f"commission_total,,,{gold},2026-Q4,,,,,,,,,,,-2240.00,," in quarter_csv
+    pdf = tmp_path / "q4.pdf"
+    assert cli("statement", gold, "--period", "2026-Q4", "--format", "pdf", "--out", pdf,
+               "--as-of", "2027-01-15").code == 0
+    text = pdf_text(pdf)
+    for figure in ("-8000.00", "-640.00", "-7360.00", "adjusts 2026-09", "-5520.00", "40.00", "-2280.00",
+                   "adjusts 2026-Q3", "Commission total: -2240.00"):
+        assert figure in text, figure

@@ -25,7 +25,8 @@ def invoices(title: str, rows) -> None:
                   "total": i.total, "paid": i.paid, "balance": i.balance, "status": humanize(i.status)}
                  for i in rows], INVOICE_MONEY)
     money_table([{"invoice": i.invoice_id, "customer": l.customer_id, "product": l.product, "gross": l.gross,
-                  "discount": l.discount, "net": l.net} for i in rows for l in i.lines], ["gross", "discount", "net"])
+                  "discount": l.discount, "net": l.net, "adjusts": l.adjusts or ""} for i in rows for l in i.lines],
+                ["gross", "discount", "net"])
 
 
 def period_default() -> str:
@@ -53,7 +54,8 @@ st.subheader("Payments")
 money_table([{"invoice": p.invoice_id, "paid on": p.paid_on, "amount": p.amount} for p in found.payments], ["amount"])
 st.subheader("Commissions")
 money_table([{"period": c.period, "tier": c.tier, "commissionable": c.commissionable, "rate": float(c.rate),
-              "commission": c.commission} for c in found.commissions], ["commissionable", "commission"])
+              "commission": c.commission, "adjusts": c.adjusts or ""} for c in found.commissions],
+            ["commissionable", "commission"])
 columns = st.columns(3)
 columns[0].metric("Balance owed", f"{found.balance:,.2f} USD")
 columns[1].metric("Owed to you by tier-2 resellers", f"{found.receivable:,.2f} USD")
