@@ -44,16 +44,16 @@ def revenue_by_channel(ws: Workspace, months: list[str], open_months: bool = Fal
         for month, channel, amount in uow.periods.channel_totals(settled):
             key = (month, PartnerType(channel))
             totals[key] = totals.get(key, ZERO) + amount
-    for month in (m for m in keys if open_months and m not in settled):
-        totals.update(_as_it_stands(ws, month))
+        unsettled = [m for m in keys if open_months and m not in settled]
+        types = {p.key: p.partner_type for p in uow.partners.list()} if unsettled else {}
+    for month in unsettled:
+        totals.update(_as_it_stands(ws, month, types))
     return [ChannelRevenue(month=month, channel=channel, amount=amount)
             for (month, channel), amount in sorted(totals.items(), key=lambda item: item[0][0])]
 
 
-def _as_it_stands(ws: Workspace, month: str) -> dict[tuple[str, PartnerType], Decimal]:
+def _as_it_stands(ws: Workspace, month: str, types: dict[str, PartnerType]) -> dict[tuple[str, PartnerType], Decimal]:
     """An open month's figures by channel, computed as settling it now would."""
-    with ws.reading() as uow:
-        types = {p.key: p.partner_type for p in uow.partners.list()}
     figures = preview_month(ws, month)
     billed = {(month, PartnerType.agency): sum((c.commissionable for c in figures.agency_commissions), ZERO)}
     for invoice in figures.invoices:
