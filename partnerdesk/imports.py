@@ -1,8 +1,9 @@
 """Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
 
-Usage is attributed to its owners as it is stored: a usage import ends by deriving the usage
-sums settlement reads (per month, owner, customer and product) of the months it added lines
-to, and an association import those of the customers and months whose lines it moves.
+Usage is attributed to its owners as it is stored: a usage import sums its new lines per month,
+owner, customer and product as it stores them and ends by adding those sums to the ones
+settlement reads; an association import derives again those of the customers and months whose
+lines it moves.
 
 Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
 SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
@@ -72,8 +73,8 @@ def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRow
 
 
 class _LineImport:
-    """One usage import's transaction: batches of new lines stored, late ones remembered, and at
-    the end the sums of the months they fall in derived again."""
+    """One usage import's transaction: batches of new lines stored, late ones remembered, their
+    sums added up, and at the end added to the stored ones."""
 
     def __init__(self, uow: UnitOfWork, summary: ImportSummary) -> None:
         self.uow, self.summary = uow, summary
@@ -81,16 +82,16 @@ class _LineImport:
         uow.usage.lock_for_import()
         closed = [Month.parse(key) for key in uow.periods.closed_months()]
         self.closed = pa.array([m.year * 100 + m.month for m in closed], pa.int64())
-        self.months: set[int] = set()
+        self.sums = uow.usage.line_sums()
 
     def stored(self, new: pa.Table) -> None:
-        """New lines just stored: the late ones among them remembered, their months noted."""
+        """New lines just stored: the late ones among them remembered, their sums added up."""
         months = usage_columns.month_numbers(new["usage_date"])
         late = new.filter(pc.is_in(months, self.closed))
         if late.num_rows:
             self.uow.usage.add_late(pa.table({"line_id": late["line_id"],
                                               "month": usage_columns.month_keys(late["usage_date"])}))
-        self.months |= set(pc.unique(months).to_pylist())
+        self.sums.add(new)
         self.summary.imported += new.num_rows
 
     def add(self, new: pa.Table) -> None:
@@ -100,8 +101,7 @@ class _LineImport:
     def finish(self) -> None:
         if self.summary.imported:
             self.uow.usage.refresh_line_statistics()
-            for number in sorted(self.months):
-                self.uow.usage.derive_sums(Month(year=number // 100, month=number % 100))
+            self.uow.usage.add_line_sums(self.sums)
             self.uow.usage.refresh_sum_statistics()
 
 

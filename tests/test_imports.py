@@ -6,11 +6,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from kernel.periods import Month
 from partnerdesk import imports
 from partnerdesk.errors import InputError
 from partnerdesk.settling import settle_month, settle_quarter
 from partnerdesk.whatif import what_if
+from settlement.quarterly import CommissionableSum
 from settlement_world import USAGE_HEADER, Channel
+from storage import line_sums
 from storage.settlement_tables import CustomerAssociation, UsageLine
 
 
@@ -200,3 +203,41 @@ def test_a_long_file_reports_progress_every_hundred_thousand_rows(sqlite_workspa
     summary = imports.import_usage(sqlite_workspace, path, progress=seen.append)
     assert seen == [100_000]
     assert (summary.rows_read, summary.imported) == (100_001, 100_001)
+
+
+def _owner_first(usage_sum: tuple) -> tuple:
+    return (usage_sum[0] or "", *usage_sum[1:])
+
+
+def _stored_sums(ws) -> tuple[list, list]:
+    months = [Month.parse("2026-07"), Month.parse("2026-08")]
+    with ws.unit_of_work() as uow:
+        return (sorted((s for m in months for s in uow.usage.month_sums(m)), key=_owner_first),
+                sorted(uow.usage.commissionable_sums(months)))
+
+
+def test_lines_added_to_a_month_that_has_lines_add_to_its_sums_as_deriving_them_again_would(channel, monkeypatch):
+    reseller, agency = channel.partner("direct_reseller"), channel.partner("agency")
+    channel.customers([["C-1", reseller, "2026-01-01"], ["C-1", agency, "2026-07-16"], ["C-2", agency, "2026-07-10"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L2", "C-2", "ecs", "2026-07-09", "7"],
+                   ["L3", "C-3", "oss", "2026-07-01", "5"]])
+    monkeypatch.setattr(line_sums, "WINDOW_ROWS", 2)  # several windows, summed again twice
+    monkeypatch.setattr(line_sums, "COMPACT_ROWS", 3)
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L4", "C-1", "ecs", "2026-07-15", "20"],
+                   ["L5", "C-1", "ecs", "2026-07-16", "30"], ["L6", "C-2", "ecs", "2026-07-10", "1000", "false"],
+                   ["L7", "C-2", "ecs", "2026-07-09", "3"], ["L8", "C-1", "oss", "2026-08-02", "4"]], name="more.csv")
+    m = 1_000_000
+    expected_sums = sorted([
+        (reseller, "C-1", "ecs", 120 * m, 120 * m), (agency, "C-1", "ecs", 30 * m, 30 * m),
+        (agency, "C-2", "ecs", 1000 * m, 0), (None, "C-2", "ecs", 10 * m, 10 * m), (None, "C-3", "oss", 5 * m, 5 * m),
+        (agency, "C-1", "oss", 4 * m, 4 * m)], key=_owner_first)
+    expected_partners = sorted([CommissionableSum(reseller, "2026-07", "ecs", 120 * m),
+                                CommissionableSum(agency, "2026-07", "ecs", 30 * m),
+                                CommissionableSum(agency, "2026-08", "oss", 4 * m)])
+    imported = _stored_sums(channel.ws)
+    assert imported == (expected_sums, expected_partners)
+    with channel.ws.unit_of_work() as uow:
+        for month in ("2026-07", "2026-08"):
+            uow.usage.derive_sums(Month.parse(month))
+    assert _stored_sums(channel.ws) == imported
+
