@@ -16,6 +16,8 @@ adjustment, and no association can move their lines to another partner.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -100,9 +102,8 @@ class _LineImport:
 
     def finish(self) -> None:
         if self.summary.imported:
-            self.uow.usage.refresh_line_statistics()
             self.uow.usage.add_line_sums(self.sums)
-            self.uow.usage.refresh_sum_statistics()
+            self.uow.usage.refresh_line_statistics()
 
 
 def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
@@ -161,10 +162,36 @@ def _import_usage_columns(ws: Workspace, path: Path, progress: Progress | None) 
     return summary
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder under which `import pandas` fails."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas":
+            raise ImportError("pandas is not needed here")
+        return None
+
+
+def _pyarrow_without_pandas() -> None:
+    """Keep pandas out of a process that has not loaded it (the CLI's): pyarrow, converting its
+    first Python values, imports pandas only to ask whether they are pandas objects, which costs
+    the import a third of its memory. Told once that pandas is missing, pyarrow stops asking;
+    anything that needs pandas later (`to_pandas`) still imports it. The app has pandas loaded
+    before any view can import usage."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
 def import_usage(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:
     """`usage import FILE.csv`: the vendor's billing lines, all or nothing. Read and checked a
     batch of columns at a time; a file that only the row reader reads exactly (partnerdesk/
     csvcolumns.py says which) is imported row by row instead, within a transaction of its own."""
+    _pyarrow_without_pandas()
     try:
         return _import_usage_columns(ws, path, progress)
     except Irregular:

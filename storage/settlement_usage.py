@@ -153,7 +153,8 @@ class Usage:
         return bulk.insert_columns_if_unique(self._connection, lines, new_lines)
 
     def refresh_line_statistics(self) -> None:
-        bulk.refresh_statistics(self._connection, lines)
+        """After a usage import: its lines and their sums (one ANALYZE on SQLite, which has no other)."""
+        bulk.refresh_statistics(self._connection, lines, sums, partner_sums)
 
     def refresh_sum_statistics(self) -> None:
         bulk.refresh_statistics(self._connection, sums, partner_sums)

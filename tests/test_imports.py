@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -241,3 +244,15 @@ def test_lines_added_to_a_month_that_has_lines_add_to_its_sums_as_deriving_them_
             uow.usage.derive_sums(Month.parse(month))
     assert _stored_sums(channel.ws) == imported
 
+
+def test_a_usage_import_leaves_pandas_unloaded_yet_loadable(sqlite_cli, tmp_path):
+    """pyarrow would load pandas (a third of the import's memory) only to ask about our arrays."""
+    path = tmp_path / "usage.csv"
+    path.write_text(",".join(USAGE_HEADER) + "\nL1,C-1,ecs,2026-07-01,1.5,true\n")
+    script = ("import sys; from pathlib import Path; from partnerdesk import imports; "
+              "from partnerdesk.workspace import Workspace; import pyarrow as pa; "
+              "summary = imports.import_usage(Workspace.open(), Path(sys.argv[1])); "
+              "print(summary.imported, 'pandas' in sys.modules, type(pa.table({'x': [1]}).to_pandas()).__name__)")
+    completed = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                               cwd=tmp_path, env=sqlite_cli.env(), timeout=300)
+    assert completed.stdout.split() == ["1", "False", "DataFrame"], completed.stderr
