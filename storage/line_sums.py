@@ -78,9 +78,7 @@ class LineSums:
         return summed.sort_by([(k, "ascending") for k in SUM_KEYS])
 
     def partner_sums(self, usage_sums: pa.Table) -> pa.Table:
-        """The partners' commissionable micro-units per month and product of these `usage_sums`
-        (the columns of `partner_usage_sum`)."""
-        owned = usage_sums.filter(pc.not_equal(usage_sums["partner_id"], self._no_partner))
-        grouped = owned.group_by(["month", "partner_id", "product"]).aggregate([("commissionable_micros", "sum")])
-        return pa.table({"month": grouped["month"], "partner_id": grouped["partner_id"],
-                         "product": grouped["product"], "commissionable_micros": grouped["commissionable_micros_sum"]})
+        """The partners' micro-units (all, commissionable) per month and product of these
+        `usage_sums` (the columns of `partner_usage_sum`)."""
+        return _summed(usage_sums.filter(pc.not_equal(usage_sums["partner_id"], self._no_partner)),
+                       ["month", "partner_id", "product"])

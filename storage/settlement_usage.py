@@ -184,7 +184,8 @@ class Usage:
         into the same month, an engine's delivery), and their partners' to `partner_usage_sum`."""
         usage_sums = new.usage_sums()
         bulk.add_columns(self._connection, sums, usage_sums, SUM_KEYS)
-        bulk.add_columns(self._connection, partner_sums, new.partner_sums(usage_sums), ["month", "partner_id", "product"])
+        bulk.add_columns(self._connection, partner_sums, new.partner_sums(usage_sums),
+                         ["month", "partner_id", "product"])
 
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
         """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
