@@ -19,7 +19,7 @@ from settlement import usage_columns
 
 WINDOW_ROWS = 100_000
 """New lines joined to the spans at once: each join hashes every customer's spans again."""
-WRITTEN_ROWS = 500_000
+WRITTEN_ROWS = 200_000
 """Attributed lines summed and written at once: fewer write a customer's sums more often, more
 hold more memory."""
 SUM_KEYS = ["month", "partner_id", "customer_id", "product"]
