@@ -33,10 +33,11 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
         sums = uow.usage.commissionable_sums(quarter.months)
         lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
-        costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines),
+        plans = (current, plan)
+        costs = [PlanCost(plan=p, discounts=given,
                           earned=earnings(quarter, p, partners,
                                           commission_base(sums, partners, p.non_commissionable_products)))
-                 for p in (current, plan)]
+                 for p, given in zip(plans, discounts(plans, partners, lines))]
     except TermsMissing as error:
         raise InputError(str(error)) from None
     return compare(quarter, partners, *costs)

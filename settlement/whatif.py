@@ -8,7 +8,7 @@ resellers are the distributor's, not the vendor's, so they are no part of the co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
@@ -100,16 +100,22 @@ def billed_lines(partners: Mapping[str, Partner], months: Iterable[tuple[str, It
     return lines
 
 
-def discounts(plan: Plan, partners: Mapping[str, Partner], lines: BilledLines) -> dict[str, Decimal]:
-    """Each vendor-billed partner's invoice discounts of the quarter under the plan, each month
-    at the rate of the tier in force in it."""
-    given = {}
+def discounts(plans: Sequence[Plan], partners: Mapping[str, Partner], lines: BilledLines) -> list[dict[str, Decimal]]:
+    """Each vendor-billed partner's invoice discounts of the quarter under each plan, each month
+    at the rate of the tier in force in it. A rate the plans share for a partner's month is
+    applied to its lines once."""
+    given: list[dict[str, Decimal]] = [{} for _ in plans]
     for partner_id, months in lines.items():
-        cents = 0
+        cents = [0] * len(plans)
         for month, grosses in months.items():
-            rate = discount_rate(plan, partners[partner_id], month)
-            cents += discount_cents(grosses, rate)
-        given[partner_id] = from_cent_count(cents)
+            applied: dict[Decimal, int] = {}
+            for index, plan in enumerate(plans):
+                rate = discount_rate(plan, partners[partner_id], month)
+                if rate not in applied:
+                    applied[rate] = discount_cents(grosses, rate)
+                cents[index] += applied[rate]
+        for plan_given, plan_cents in zip(given, cents):
+            plan_given[partner_id] = from_cent_count(plan_cents)
     return given
 
 

@@ -290,10 +290,13 @@ class Usage:
 
     def commissionable_sums(self, months: list[Month]) -> list[CommissionableSum]:
         """Per partner with usage in these months, month and product: its customers' commissionable micro-units."""
-        statement = select(partner_sums.c.partner_id, partner_sums.c.month, partner_sums.c.product,
-                           partner_sums.c.commissionable_micros).where(
-            partner_sums.c.month.in_([m.key for m in months]))
-        return [CommissionableSum(partner_key(o), m, p, int(s)) for o, m, p, s in self._session.execute(statement)]
+        if not months:
+            return []
+        rows = bulk.fetch(self._connection,
+                          f"SELECT '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), month, product, "
+                          f"commissionable_micros FROM {partner_sums.name} "
+                          f"WHERE month IN ({', '.join('?' * len(months))})", tuple(m.key for m in months))
+        return list(map(CommissionableSum._make, rows))
 
     def commissionable_totals(self, months: list[Month], excluded: Iterable[str]) -> dict[str, int]:
         """Per partner ('P-n') with usage in these months: its customers' micro-units of every
