@@ -26,8 +26,7 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     `current` (default: the plan in force).
 
     One read of the quarter's sums serves both plans, whatever products each excludes: the
-    partners' commissionable sums per month and product, and the invoice lines' sums. Plans
-    that exclude the same products share their commission base."""
+    partners' commissionable sums per month and product, and the invoice lines' sums."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
@@ -35,10 +34,9 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
         lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
         plans = (current, plan)
-        bases = {excluded: commission_base(sums, partners, excluded)
-                 for excluded in {frozenset(p.non_commissionable_products) for p in plans}}
         costs = [PlanCost(plan=p, discounts=given,
-                          earned=earnings(quarter, p, partners, bases[frozenset(p.non_commissionable_products)]))
+                          earned=earnings(quarter, p, partners,
+                                          commission_base(sums, partners, p.non_commissionable_products)))
                  for p, given in zip(plans, discounts(plans, partners, lines))]
     except TermsMissing as error:
         raise InputError(str(error)) from None

@@ -83,9 +83,9 @@ def agency_adjustments(period: str, partners: Mapping[str, Partner], late_owners
     wanted = {(month, owner) for month, owner in late_owners if partners[owner].partner_type is PartnerType.agency}
     excluded = set(excluded)
     micros: dict[tuple[str, str], int] = defaultdict(int)
-    for owner, month, product, amount in now:
-        if (month, owner) in wanted and product not in excluded:
-            micros[month, owner] += amount
+    for s in now:
+        if (s.month, s.owner) in wanted and s.product not in excluded:
+            micros[s.month, s.owner] += s.micros
     entries = []
     for month, agency in sorted(wanted, key=lambda k: (partner_order(k[1]), k[0])):
         before = paid.get((month, agency), Paid(tier=None, rate=rate))

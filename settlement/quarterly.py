@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,10 +43,13 @@ class CommissionBase(BaseModel):
     """Agency -> commissionable micro-units of each month of the quarter it had usage in."""
 
 
-CommissionableSum = tuple[str, str, str, int]
-"""A partner's commissionable micro-units of one product in one month (owned customers only):
-(owner 'P-n', month, product, micros). A plain tuple: a quarter has tens of thousands, and
-building a NamedTuple each took longer than reading them."""
+class CommissionableSum(NamedTuple):
+    """A partner's commissionable micro-units of one product in one month (owned customers only)."""
+
+    owner: str
+    month: str
+    product: str
+    micros: int
 
 
 def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Partner],
@@ -56,12 +60,12 @@ def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Pa
     excluded = set(excluded)
     quarterly: dict[str, int] = {}
     monthly: dict[str, dict[str, int]] = {}
-    for owner, month, product, micros in sums:
-        partner = partners[owner]
-        counted = 0 if product in excluded else micros
+    for s in sums:
+        partner = partners[s.owner]
+        counted = 0 if s.product in excluded else s.micros
         if partner.partner_type is PartnerType.agency:
-            months = monthly.setdefault(owner, {})
-            months[month] = months.get(month, 0) + counted
+            months = monthly.setdefault(s.owner, {})
+            months[s.month] = months.get(s.month, 0) + counted
         else:
             quarterly[bill_to(partner)] = quarterly.get(bill_to(partner), 0) + counted
     return CommissionBase(quarterly=quarterly,

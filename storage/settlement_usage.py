@@ -292,10 +292,11 @@ class Usage:
         """Per partner with usage in these months, month and product: its customers' commissionable micro-units."""
         if not months:
             return []
-        return bulk.fetch(self._connection,
+        rows = bulk.fetch(self._connection,
                           f"SELECT '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), month, product, "
                           f"commissionable_micros FROM {partner_sums.name} "
                           f"WHERE month IN ({', '.join('?' * len(months))})", tuple(m.key for m in months))
+        return list(map(CommissionableSum._make, rows))
 
     def commissionable_totals(self, months: list[Month], excluded: Iterable[str]) -> dict[str, int]:
         """Per partner ('P-n') with usage in these months: its customers' micro-units of every
