@@ -196,8 +196,9 @@ class Usage:
         connection = self._connection
         connection.execute(delete(partner_sums).where(partner_sums.c.month == month.key))
         connection.execute(insert(partner_sums).from_select(
-            ["month", "partner_id", "product", "commissionable_micros"],
-            select(sums.c.month, sums.c.partner_id, sums.c.product, func.sum(sums.c.commissionable_micros))
+            ["month", "partner_id", "product", "commissionable_micros", "amount_micros"],
+            select(sums.c.month, sums.c.partner_id, sums.c.product, func.sum(sums.c.commissionable_micros),
+                   func.sum(sums.c.amount_micros))
             .where(sums.c.month == month.key, sums.c.partner_id != NO_PARTNER)
             .group_by(sums.c.month, sums.c.partner_id, sums.c.product)))
 
@@ -288,28 +289,34 @@ class Usage:
                           f"s.amount_micros FROM {sums.name} AS s JOIN {PartnerRow.__tablename__} AS p "
                           f"ON p.id = s.partner_id WHERE s.month = ? AND p.partner_type IN ({billed})", (month.key,))
 
-    def commissionable_sums(self, months: list[Month]) -> list[CommissionableSum]:
-        """Per partner with usage in these months, month and product: its customers' commissionable micro-units."""
-        if not months:
-            return []
-        rows = bulk.fetch(self._connection,
-                          f"SELECT '{PARTNER_PREFIX}' || CAST(partner_id AS VARCHAR(20)), month, product, "
-                          f"commissionable_micros FROM {partner_sums.name} "
-                          f"WHERE month IN ({', '.join('?' * len(months))})", tuple(m.key for m in months))
-        return list(map(CommissionableSum._make, rows))
+    def commissionable_sums(self, months: list[Month], excluded: Iterable[str],
+                            owners: list[int] | None = None) -> list[CommissionableSum]:
+        """Per partner with usage in these months (with `owners`, only these partner row ids) and
+        month: its customers' commissionable micro-units, summed by the database over every
+        product but the `excluded` ones (the plan's products that earn no commission). The one
+        place that rule is applied: commissions, tier reviews and a partner's band progress all
+        read through here."""
+        statement = (select(partner_sums.c.partner_id, partner_sums.c.month, func.sum(_counted(excluded)))
+                     .where(partner_sums.c.month.in_([m.key for m in months]),
+                            *([] if owners is None else [partner_sums.c.partner_id.in_(owners)]))
+                     .group_by(partner_sums.c.partner_id, partner_sums.c.month))
+        return [CommissionableSum(partner_key(o), m, int(s)) for o, m, s in self._session.execute(statement)]
 
-    def commissionable_totals(self, months: list[Month], excluded: Iterable[str]) -> dict[str, int]:
-        """Per partner ('P-n') with usage in these months: its customers' micro-units of every
-        product but the excluded ones, summed over the months in SQL (a few thousand rows, not
-        one per partner, month and product)."""
-        excluded = sorted(excluded)
-        months_in = ", ".join("?" * len(months))
-        products_out = f" AND product NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
-        rows = bulk.fetch(self._connection,
-                          f"SELECT partner_id, SUM(commissionable_micros) FROM {partner_sums.name} "
-                          f"WHERE month IN ({months_in}){products_out} GROUP BY partner_id",
-                          (*(m.key for m in months), *excluded))
-        return {partner_key(o): int(s) for o, s in rows}
+    def commissionable_totals(self, months: list[Month], excluded: Iterable[str],
+                              owners: list[int] | None = None) -> dict[str, int]:
+        """`commissionable_sums` added up over the months, per partner ('P-n')."""
+        totals: dict[str, int] = {}
+        for s in self.commissionable_sums(months, excluded, owners):
+            totals[s.owner] = totals.get(s.owner, 0) + s.micros
+        return totals
+
+
+def _counted(excluded: Iterable[str]):
+    """A `partner_usage_sum` row's commissionable micro-units, none for an excluded product."""
+    excluded = sorted(excluded)
+    if not excluded:
+        return partner_sums.c.commissionable_micros
+    return case((partner_sums.c.product.in_(excluded), 0), else_=partner_sums.c.commissionable_micros)
 
 
 class Customers:
