@@ -51,6 +51,7 @@ class InvoiceLines(Sequence[InvoiceLine]):
 
     @classmethod
     def of(cls, lines: Iterable[InvoiceLine]) -> InvoiceLines:
+        """Lines given as models (an adjustment's, a test's), kept as their documents."""
         return cls(line.model_dump(mode="json") for line in lines)
 
     @property
@@ -89,6 +90,7 @@ class InvoiceLines(Sequence[InvoiceLine]):
             serialization=core_schema.plain_serializer_function_ser_schema(cls._serialised, info_arg=True))
 
     def _serialised(self, info) -> list:
+        """JSON: the documents as they are; Python: each line's `model_dump`, as a list of models gave."""
         return list(self._documents) if info.mode_is_json() else [line.model_dump() for line in self]
 
 
@@ -136,6 +138,7 @@ def discounted_line(customer_id: str, product: str, gross: Decimal, rate: Decima
 
 
 def _line_document(customer_id: str, product: str, gross: int, discount: int) -> LineDocument:
+    """A line of these cents as `InvoiceLine` would write it (net = gross - discount)."""
     return {"customer_id": customer_id, "product": product, "gross": cent_text(gross),
             "discount": cent_text(discount), "net": cent_text(gross - discount)}
 
