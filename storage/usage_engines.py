@@ -29,6 +29,9 @@ STORED = ("usage_date", "customer_id", "product", "amount_micros", "commissionab
 """The day sums' columns that are stored (the rest serve the totals)."""
 BATCH = 200_000
 """Day sums read back and stored at a time: a few tens of MB."""
+DUCKDB_MEMORY = "256MB"
+"""DuckDB's memory for the summing; beyond it, it spills to the scratch directory. Unbounded, it
+grew with the delivery (gigabytes for millions of lines) inside PartnerDesk's own process."""
 READ_CONDITIONS = ("FAILED_READ_FILE", "MALFORMED_", "PATH_NOT_FOUND", "UNABLE_TO_INFER_SCHEMA")
 """Spark's error conditions that are about reading a file, not about the engine."""
 
@@ -104,6 +107,7 @@ class DuckDBEngine:
         connection = self._connection
         try:
             connection.execute(f"SET temp_directory = {_literal(str(scratch / 'spilled'))}")
+            connection.execute(f"SET memory_limit = {_literal(DUCKDB_MEMORY)}")
             connection.execute("CREATE OR REPLACE TEMP VIEW delivery AS "
                                + " UNION ALL ".join(self._rows(f, kind) for f in files))
             connection.execute(sql["checked"])
