@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kernel.states import Action, ApplicationState, allowed
-from kernel.validation import describe, shown
+from kernel.validation import describe
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from qualification.application import Application

@@ -69,9 +69,9 @@ def commission_by_partner(ws: Workspace, quarter: str) -> list[PartnerCommission
     quarter, plan = parse_quarter(quarter), ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
-        sums = uow.usage.commissionable_sums(quarter.months)
+        sums = uow.usage.commissionable_sums(quarter.months, plan.non_commissionable_products)
     try:
-        earned = earnings(quarter, plan, partners, commission_base(sums, partners, plan.non_commissionable_products))
+        earned = earnings(quarter, plan, partners, commission_base(sums, partners))
     except TermsMissing as error:
         raise InputError(str(error)) from None
     last_month = quarter.months[-1].key

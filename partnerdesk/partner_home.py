@@ -78,9 +78,9 @@ def _progress(ws: Workspace, uow: UnitOfWork, partner, ids: list[int], month: Mo
     if partner.partner_type is PartnerType.tier2_reseller:
         return None
     plan = ws.plan()
-    quarter_months = [m.key for m in month.quarter.months if m.key <= month.key]
-    sums = uow.ledgers.commissionable_by_product(ids, quarter_months)
-    performance = cents_of(sum(v for p, v in sums.items() if p not in plan.non_commissionable_products))
+    quarter_months = [m for m in month.quarter.months if m.key <= month.key]
+    performance = cents_of(sum(uow.usage.commissionable_totals(quarter_months, plan.non_commissionable_products,
+                                                               ids).values()))
     if partner.partner_type is PartnerType.agency:
         return agency_progress(plan.agency.commission_rate, performance)
     _, tier = tier_of(plan, Partner(partner_id=partner.key, partner_type=partner.partner_type, tier=partner.tier))

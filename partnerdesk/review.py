@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kernel.partner_types import PartnerType
-from kernel.states import REVIEW_ACTIONS, Action, ApplicationState, next_state
+from kernel.states import REVIEW_ACTIONS, Action, next_state
 from partnerdesk.applications import load, now, recent_counts, record_decision, situation
 from partnerdesk.errors import InputError
 from partnerdesk.partner_accounts import activate

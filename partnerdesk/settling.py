@@ -93,8 +93,9 @@ def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[st
     owners = uow.usage.late_owners("month", settled)
     adjusted = sorted({m for m, _ in owners})
     agencies = adjustments.agency_adjustments(
-        month.key, known, owners, uow.usage.commissionable_sums([Month.parse(m) for m in adjusted]),
-        plan.non_commissionable_products, uow.periods.paid(adjusted), plan.agency.commission_rate)
+        month.key, known, owners,
+        uow.usage.commissionable_sums([Month.parse(m) for m in adjusted], plan.non_commissionable_products),
+        uow.periods.paid(adjusted), plan.agency.commission_rate)
     return lines, agencies
 
 
@@ -103,8 +104,8 @@ def month_figures(uow: UnitOfWork, month: Month, plan: Plan) -> MonthSettlement:
     sums per owner, customer and product; agency commissions from the partners' sums; and the
     adjustments for late lines of settled months."""
     known = partners(uow)
-    agencies = quarterly.commission_base(uow.usage.commissionable_sums([month]), known,
-                                         plan.non_commissionable_products).agency_monthly
+    agencies = quarterly.commission_base(uow.usage.commissionable_sums([month], plan.non_commissionable_products),
+                                         known).agency_monthly
     try:
         lines, agency_adjustments = _month_adjustments(uow, month, plan, known)
         return monthly.settle_month(month, plan, known, uow.usage.billed_month_sums(month),
@@ -127,8 +128,8 @@ def _quarter_adjustments(uow: UnitOfWork, quarter: Quarter, plan: Plan,
         keys = {m.key for m in adjusted.months}
         counted = {adjustments.bill_to_of(known[o]) for m, o in owners if m in keys} - {None}
         if counted:
-            base = quarterly.commission_base(uow.usage.commissionable_sums(adjusted.months), known,
-                                             plan.non_commissionable_products).quarterly
+            base = quarterly.commission_base(
+                uow.usage.commissionable_sums(adjusted.months, plan.non_commissionable_products), known).quarterly
             paid = {partner: p for (_, partner), p in uow.periods.paid([adjusted.key]).items()}
             entries += adjustments.quarter_adjustments(plan, known, adjusted.key,
                                                        {p: base.get(p, 0) for p in counted}, paid)
@@ -139,8 +140,8 @@ def quarter_figures(uow: UnitOfWork, quarter: Quarter, plan: Plan) -> QuarterSet
     """What settling the quarter would produce now (nothing written), with the differences
     owed for settled quarters that late lines changed."""
     known = partners(uow)
-    base = quarterly.commission_base(uow.usage.commissionable_sums(quarter.months), known,
-                                     plan.non_commissionable_products)
+    base = quarterly.commission_base(uow.usage.commissionable_sums(quarter.months, plan.non_commissionable_products),
+                                     known)
     try:
         return quarterly.settle_quarter(quarter, plan, known, base.quarterly,
                                         _quarter_adjustments(uow, quarter, plan, known))

@@ -25,18 +25,17 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     """Each partner's commission, discount and cost for the quarter under `plan` beside
     `current` (default: the plan in force).
 
-    One read of the quarter's sums serves both plans, whatever products each excludes: the
-    partners' commissionable sums per month and product, and the invoice lines' sums."""
+    The invoice lines' sums are read once for both plans; the partners' commissionable sums
+    once per plan, as each plan names its own products that earn no commission."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
-        sums = uow.usage.commissionable_sums(quarter.months)
+        bases = [commission_base(uow.usage.commissionable_sums(quarter.months, p.non_commissionable_products), partners)
+                 for p in (current, plan)]
         lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
-        costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines),
-                          earned=earnings(quarter, p, partners,
-                                          commission_base(sums, partners, p.non_commissionable_products)))
-                 for p in (current, plan)]
+        costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines), earned=earnings(quarter, p, partners, base))
+                 for p, base in zip((current, plan), bases)]
     except TermsMissing as error:
         raise InputError(str(error)) from None
     return compare(quarter, partners, *costs)

@@ -75,16 +75,16 @@ def invoice_adjustments(partners: Mapping[str, Partner], late: Iterable[MonthSum
 
 
 def agency_adjustments(period: str, partners: Mapping[str, Partner], late_owners: Iterable[tuple[str, str]],
-                       now: Iterable[CommissionableSum], excluded: Iterable[str],
-                       paid: Mapping[tuple[str, str], Paid], rate: Decimal) -> list[AgencyCommission]:
+                       now: Iterable[CommissionableSum], paid: Mapping[tuple[str, str], Paid],
+                       rate: Decimal) -> list[AgencyCommission]:
     """An entry per agency and settled month it has late usage in, settled in `period`: the
     month's commission recomputed now minus what was paid for it (`paid`, by (month, agency)),
-    at the rate the month was paid with (`rate` when the agency had no entry)."""
+    at the rate the month was paid with (`rate` when the agency had no entry); `now`: the
+    commissionable sums as they stand, the plan's products that earn none left out."""
     wanted = {(month, owner) for month, owner in late_owners if partners[owner].partner_type is PartnerType.agency}
-    excluded = set(excluded)
     micros: dict[tuple[str, str], int] = defaultdict(int)
     for s in now:
-        if (s.month, s.owner) in wanted and s.product not in excluded:
+        if (s.month, s.owner) in wanted:
             micros[s.month, s.owner] += s.micros
     entries = []
     for month, agency in sorted(wanted, key=lambda k: (partner_order(k[1]), k[0])):

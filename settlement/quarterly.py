@@ -44,30 +44,27 @@ class CommissionBase(BaseModel):
 
 
 class CommissionableSum(NamedTuple):
-    """A partner's commissionable micro-units of one product in one month (owned customers only)."""
+    """A partner's commissionable micro-units in one month (owned customers only), the products
+    that earn no commission under the plan left out."""
 
     owner: str
     month: str
-    product: str
     micros: int
 
 
-def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Partner],
-                    excluded: Iterable[str]) -> CommissionBase:
-    """A quarter's sums under a list of non-commissionable products: agencies month by month,
-    direct resellers and distributors (with their tier-2 resellers' customers) for the quarter.
-    Every partner with usage is there, even when nothing of it is commissionable."""
-    excluded = set(excluded)
+def commission_base(sums: Iterable[CommissionableSum], partners: Mapping[str, Partner]) -> CommissionBase:
+    """A quarter's sums: agencies month by month, direct resellers and distributors (with their
+    tier-2 resellers' customers) for the quarter. Every partner with usage is there, even when
+    nothing of it is commissionable."""
     quarterly: dict[str, int] = {}
     monthly: dict[str, dict[str, int]] = {}
     for s in sums:
         partner = partners[s.owner]
-        counted = 0 if s.product in excluded else s.micros
         if partner.partner_type is PartnerType.agency:
             months = monthly.setdefault(s.owner, {})
-            months[s.month] = months.get(s.month, 0) + counted
+            months[s.month] = months.get(s.month, 0) + s.micros
         else:
-            quarterly[bill_to(partner)] = quarterly.get(bill_to(partner), 0) + counted
+            quarterly[bill_to(partner)] = quarterly.get(bill_to(partner), 0) + s.micros
     return CommissionBase(quarterly=quarterly,
                           agency_monthly={a: [m[k] for k in sorted(m)] for a, m in monthly.items()})
 

@@ -1,5 +1,6 @@
 """What vendor-billed partners owe, read for credit control: the unpaid balance of the vendor's
-invoices to them and the gross of their usage not yet invoiced, each summed by the database."""
+invoices to them and the gross of their usage not yet invoiced (from the partners' monthly sums
+per product), each summed by the database."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlmodel import Session
 
 from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
-from storage.settlement_tables import InvoiceRow, PaymentRow, UsageSumRow
+from storage.settlement_tables import InvoiceRow, PartnerSumRow, PaymentRow
 from storage.tables import PartnerRow
 
 
@@ -38,11 +39,11 @@ class Exposure:
         `owners` (partner row ids), only the usage of those partners' customers."""
         bill_to = case((PartnerRow.partner_type == PartnerType.tier2_reseller.value, PartnerRow.parent_id),
                        else_=PartnerRow.id)
-        statement = (select(bill_to, func.sum(UsageSumRow.amount_micros))
-                     .join(PartnerRow, PartnerRow.id == UsageSumRow.partner_id)
-                     .where(UsageSumRow.month <= Month.of(as_of).key, UsageSumRow.month.not_in(invoiced),
+        statement = (select(bill_to, func.sum(PartnerSumRow.amount_micros))
+                     .join(PartnerRow, PartnerRow.id == PartnerSumRow.partner_id)
+                     .where(PartnerSumRow.month <= Month.of(as_of).key, PartnerSumRow.month.not_in(invoiced),
                             PartnerRow.partner_type.in_([*(t.value for t in VENDOR_BILLED),
                                                          PartnerType.tier2_reseller.value]),
-                            *([] if owners is None else [UsageSumRow.partner_id.in_(owners)]))
+                            *([] if owners is None else [PartnerSumRow.partner_id.in_(owners)]))
                      .group_by(bill_to))
         return {partner_key(partner_id): int(micros) for partner_id, micros in self._session.execute(statement)}

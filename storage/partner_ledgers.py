@@ -14,7 +14,7 @@ from kernel.money import from_cent_count
 from kernel.partner_types import partner_key
 from settlement.invoices import Invoice
 from storage.settlement_periods import commission_rows, invoice_of
-from storage.settlement_tables import InvoiceRow, PaymentRow, PartnerSumRow, UsageSumRow
+from storage.settlement_tables import InvoiceRow, PaymentRow, UsageSumRow
 
 
 class PaymentRecord(BaseModel):
@@ -73,13 +73,6 @@ class PartnerLedgers:
                      .where(UsageSumRow.partner_id.in_(partner_ids), UsageSumRow.month.in_(months))
                      .group_by(UsageSumRow.month))
         return {month: int(total) for month, total in self._session.execute(statement)}
-
-    def commissionable_by_product(self, partner_ids: list[int], months: list[str]) -> dict[str, int]:
-        """Micro-units of the partners' customers' commissionable usage in these months, per product."""
-        statement = (select(PartnerSumRow.product, func.sum(PartnerSumRow.commissionable_micros))
-                     .where(PartnerSumRow.partner_id.in_(partner_ids), PartnerSumRow.month.in_(months))
-                     .group_by(PartnerSumRow.product))
-        return {product: int(total) for product, total in self._session.execute(statement)}
 
     def usage_by_customer(self, partner_ids: list[int], month: str) -> dict[tuple[int, str], int]:
         """(partner, customer) -> micro-units of the month's usage."""

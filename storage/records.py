@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, or_
 from sqlalchemy import select as sa_select
@@ -220,9 +220,13 @@ class Partners:
                      .order_by(partners.c.id))
         return [_partner(row) for row in self._session.execute(statement)]
 
-    def names(self) -> dict[str, str]:
-        """'P-n' -> name of every partner: two columns, not every partner's whole record."""
-        return {partner_key(i): name for i, name in self._session.exec(select(PartnerRow.id, PartnerRow.name))}
+    def names(self, ids: Iterable[int] | None = None) -> dict[str, str]:
+        """'P-n' -> name of every partner (with `ids`, of these row ids only): two columns, not
+        every partner's whole record."""
+        statement = select(PartnerRow.id, PartnerRow.name)
+        if ids is not None:
+            statement = statement.where(PartnerRow.id.in_(sorted(set(ids))))
+        return {partner_key(i): name for i, name in self._session.exec(statement)}
 
     def tier2_named(self, distributor_id: int, name: str) -> PartnerRecord | None:
         """The distributor's tier-2 reseller of this name, in any case."""

@@ -64,9 +64,10 @@ class UsageSumRow(SQLModel, table=True):
 
 
 class PartnerSumRow(SQLModel, table=True):
-    """A partner's commissionable usage per month and product: `usage_sum` added up over its
-    customers, for the quarter's commissions and the what-if (a few thousand rows instead of a
-    million). Derived again from `usage_sum` for every month whose sums change."""
+    """A partner's usage per month and product, gross and commissionable: `usage_sum` added up
+    over its customers, for the quarter's commissions, the what-if and credit control (a few
+    thousand rows instead of a million). Derived again from `usage_sum` for every month whose
+    sums change."""
 
     __tablename__ = "partner_usage_sum"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -75,6 +76,7 @@ class PartnerSumRow(SQLModel, table=True):
     partner_id: int = Field(primary_key=True)
     product: str = Field(primary_key=True, max_length=64)
     commissionable_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount_micros: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
 class Settlement(SQLModel, table=True):

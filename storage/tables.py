@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -23,6 +23,9 @@ class TerritoryLock(SQLModel, table=True):
 
 class ApplicationRow(SQLModel, table=True):
     __tablename__ = "application"
+    __table_args__ = (Index("ix_application_created", "created_at", "id"),)
+    """The queue and the review page read the oldest first: without this index every look sorted
+    all applications of a state."""
 
     id: int | None = Field(default=None, primary_key=True)
     partner_type: str = Field(index=True, max_length=32)

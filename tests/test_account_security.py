@@ -155,3 +155,19 @@ def test_a_forged_or_expired_token_names_nobody(ws):
     assert session_tokens.read(Settings(database_url="sqlite://", session_secret="another secret"), token) is None
     assert session_tokens.read(settings, token[:-2] + "xx") is None
     assert session_tokens.read(settings.model_copy(update={"session_hours": -1}), token) is None
+
+
+def test_a_password_hashed_with_an_earlier_setting_signs_in_and_is_hashed_again(workspace):
+    from argon2 import PasswordHasher, extract_parameters
+
+    earlier = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
+    with workspace.unit_of_work() as uow:
+        uow.accounts.add("olga", earlier.hash(PASSWORD), Role.manager.value, "Olga", T0)
+    assert sign_in(workspace, "olga", PASSWORD, at=seconds(1)).account is not None
+    with workspace.reading() as uow:
+        stored = uow.accounts.named("olga").password_hash
+    # OWASP's argon2id setting: 19 MiB of memory, 2 passes, 1 lane
+    assert (extract_parameters(stored).memory_cost, extract_parameters(stored).time_cost,
+            extract_parameters(stored).parallelism) == (19456, 2, 1)
+    assert sign_in(workspace, "olga", PASSWORD, at=seconds(2)).account is not None
+    assert sign_in(workspace, "olga", "not-the-password", at=seconds(3)).account is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_driver import TIMEOUT, errors, new_app, open_page, press, sign_in, sign_in_as, texts
+from app_driver import TIMEOUT, errors, new_app, open_page, press, sign_in, texts
 from factories import AS_OF, application
 from partnerdesk.accounts import Role, add_first_admin, add_user, authenticate
 from partnerdesk.errors import InputError

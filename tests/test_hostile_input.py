@@ -18,7 +18,7 @@ from factories import application
 from partnerdesk.errors import InputError
 from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.settling import settle_month
-from settlement_world import USAGE_HEADER, Channel
+from settlement_world import Channel
 
 SHORT = 300  # characters: one line a person reads, whatever the input held
 

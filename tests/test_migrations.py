@@ -14,6 +14,7 @@ from conftest import RULES_DIR
 from factories import AS_OF, application
 from kernel.states import Action
 from partnerdesk import applications
+from partnerdesk.credit import credit_report
 from partnerdesk.payments import import_payments, invoice_balances
 from partnerdesk.review import review
 from partnerdesk.settings import Settings
@@ -112,3 +113,20 @@ def test_tier2_resellers_from_before_0011_come_back_without_a_contact_e_mail(wor
         command.upgrade(_alembic_config(connection), "head")
     [reseller] = resellers_of(workspace, distributor, AS_OF)
     assert (reseller.partner_id, reseller.name, reseller.contact_email) == (kept, "Orchard Tech", None)
+
+
+def test_usage_not_yet_invoiced_still_counts_towards_credit_after_0013(workspace, tmp_path):
+    """0013 keeps the partners' gross beside their commissionable usage; credit control reads it."""
+    channel = Channel(workspace, tmp_path)
+    reseller, distributor = channel.partner("direct_reseller"), channel.partner("distributor")
+    tier2 = channel.tier2(distributor)
+    channel.customers([["C-R", reseller, "2026-01-01"], ["C-T", tier2, "2026-01-01"]])
+    channel.usage([["L1", "C-R", "ecs", "2026-07-03", "100.25", "true"],
+                   ["L2", "C-R", "marketplace", "2026-07-04", "50.50", "false"],
+                   ["L3", "C-T", "ecs", "2026-07-05", "20.00", "true"]])
+    with workspace.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0012")
+        command.upgrade(_alembic_config(connection), "head")
+    unbilled = {line.partner_id: line.unbilled for line in credit_report(workspace, dt.date(2026, 7, 31)).partners}
+    # 100.25 + 50.50 of the reseller's own customer; the tier-2 reseller's 20.00 is its distributor's
+    assert unbilled == {reseller: Decimal("150.75"), distributor: Decimal("20.00")}

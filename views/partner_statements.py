@@ -61,8 +61,8 @@ columns[0].metric("Balance owed", f"{found.balance:,.2f} USD")
 columns[1].metric("Owed to you by tier-2 resellers", f"{found.receivable:,.2f} USD")
 columns[2].metric("Commission", f"{found.commission_total:,.2f} USD")
 name = f"statement-{found.partner_id}-{found.period}"
-downloads = st.columns(2)
+downloads = st.columns(2)  # the PDF is made when asked for: fpdf loads its font for each document
 downloads[0].download_button("Download CSV", as_csv(found), file_name=f"{name}.csv", mime="text/csv",
                              key="partner_statements.csv")
-downloads[1].download_button("Download PDF", as_pdf(found), file_name=f"{name}.pdf", mime="application/pdf",
+downloads[1].download_button("Download PDF", lambda: as_pdf(found), file_name=f"{name}.pdf", mime="application/pdf",
                              key="partner_statements.pdf")

@@ -12,6 +12,9 @@ from partnerdesk.overview import commission_by_partner, revenue_by_channel
 from views.common import humanize, show_input_error, workspace
 from views.finance_tables import partner_names
 
+CHARTED_PARTNERS = 25
+"""A bar per partner: beyond a few dozen the chart is too tall to read."""
+
 
 def revenue_by_month(months: list[str]) -> None:
     st.subheader("Revenue through partners by month")
@@ -38,11 +41,14 @@ def commission_by_partner_and_tier(quarter: str) -> None:
     if not earned:
         st.caption("No commission earned in this quarter.")
         return
-    names = partner_names()
+    names, shown = partner_names(), sorted(earned, key=lambda c: c.commission, reverse=True)[:CHARTED_PARTNERS]
+    if len(earned) > len(shown):
+        st.caption(f"The {len(shown)} partners that earned the most, of {len(earned):,} that earned a commission; "
+                   "the What-if page lists every partner's.")
     table = pd.DataFrame([
         {"partner": f"{c.partner_id} {names.get(c.partner_id, '')}",
          "type and tier": f"{humanize(c.partner_type.value)} {c.tier or ''}".strip(), "commission": float(c.commission)}
-        for c in earned])
+        for c in shown])
     st.altair_chart(alt.Chart(table).mark_bar().encode(
         x=alt.X("commission:Q", title="USD"),
         y=alt.Y("partner:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
