@@ -1,8 +1,9 @@
 """Importing customers' partners and billing lines: all or nothing, repeatable, streamed.
 
-Usage is attributed to its owners as it is stored: a usage import ends by deriving the usage
-sums settlement reads (per month, owner, customer and product) of the months it added lines
-to, and an association import those of the customers and months whose lines it moves.
+Usage is attributed to its owners as it is stored: a usage import sums its new lines per month,
+owner, customer and product as it stores them and ends by adding those sums to the ones
+settlement reads; an association import derives again those of the customers and months whose
+lines it moves.
 
 Each import runs in ONE transaction: rows are checked and inserted in batches (executemany on
 SQLite, COPY on PostgreSQL), and if any row was bad the transaction rolls back at the end, so
@@ -15,6 +16,8 @@ adjustment, and no association can move their lines to another partner.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.abc
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -72,8 +75,8 @@ def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRow
 
 
 class _LineImport:
-    """One usage import's transaction: batches of new lines stored, late ones remembered, and at
-    the end the sums of the months they fall in derived again."""
+    """One usage import's transaction: batches of new lines stored, late ones remembered, their
+    sums added up, and at the end added to the stored ones."""
 
     def __init__(self, uow: UnitOfWork, summary: ImportSummary) -> None:
         self.uow, self.summary = uow, summary
@@ -81,16 +84,16 @@ class _LineImport:
         uow.usage.lock_for_import()
         closed = [Month.parse(key) for key in uow.periods.closed_months()]
         self.closed = pa.array([m.year * 100 + m.month for m in closed], pa.int64())
-        self.months: set[int] = set()
+        self.sums = uow.usage.line_sums()
 
     def stored(self, new: pa.Table) -> None:
-        """New lines just stored: the late ones among them remembered, their months noted."""
+        """New lines just stored: the late ones among them remembered, their sums added up."""
         months = usage_columns.month_numbers(new["usage_date"])
         late = new.filter(pc.is_in(months, self.closed))
         if late.num_rows:
             self.uow.usage.add_late(pa.table({"line_id": late["line_id"],
                                               "month": usage_columns.month_keys(late["usage_date"])}))
-        self.months |= set(pc.unique(months).to_pylist())
+        self.sums.add(new)
         self.summary.imported += new.num_rows
 
     def add(self, new: pa.Table) -> None:
@@ -99,10 +102,8 @@ class _LineImport:
 
     def finish(self) -> None:
         if self.summary.imported:
+            self.uow.usage.add_line_sums(self.sums)
             self.uow.usage.refresh_line_statistics()
-            for number in sorted(self.months):
-                self.uow.usage.derive_sums(Month(year=number // 100, month=number % 100))
-            self.uow.usage.refresh_sum_statistics()
 
 
 def import_usage_rows(ws: Workspace, rows: Iterable[Row], source: str,
@@ -161,10 +162,36 @@ def _import_usage_columns(ws: Workspace, path: Path, progress: Progress | None) 
     return summary
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder under which `import pandas` fails."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas":
+            raise ImportError("pandas is not needed here")
+        return None
+
+
+def _pyarrow_without_pandas() -> None:
+    """Keep pandas out of a process that has not loaded it (the CLI's): pyarrow, converting its
+    first Python values, imports pandas only to ask whether they are pandas objects, which costs
+    the import a third of its memory. Told once that pandas is missing, pyarrow stops asking;
+    anything that needs pandas later (`to_pandas`) still imports it. The app has pandas loaded
+    before any view can import usage."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(_NoPandas)
+
+
 def import_usage(ws: Workspace, path: Path, progress: Progress | None = None) -> ImportSummary:
     """`usage import FILE.csv`: the vendor's billing lines, all or nothing. Read and checked a
     batch of columns at a time; a file that only the row reader reads exactly (partnerdesk/
     csvcolumns.py says which) is imported row by row instead, within a transaction of its own."""
+    _pyarrow_without_pandas()
     try:
         return _import_usage_columns(ws, path, progress)
     except Irregular:

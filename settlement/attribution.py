@@ -3,7 +3,8 @@
 A customer belongs to the partner of its latest association on or before the day (never
 before the association's own day), and to no partner once that partner is terminated (from
 the termination date on). Storage derives the same in SQL when it sums lines per owner
-(storage/settlement_usage.py, `Usage.derive_sums`); the property tests hold the two together.
+(storage/settlement_usage.py, `_spans`; a usage import joins its new lines to those spans in
+storage/line_sums.py); the property tests hold them together.
 """
 
 from __future__ import annotations

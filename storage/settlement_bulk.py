@@ -18,6 +18,10 @@ from sqlalchemy import Boolean, Date
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+EXECUTE_ROWS = 10_000
+SQLITE_ANALYSIS_ROWS = 1_000
+"""Rows of each index SQLite's ANALYZE reads (its documentation suggests 100 to 1000)."""
+
 
 def on_postgresql(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql"
@@ -74,27 +78,57 @@ def insert_rows(connection: Connection, target, columns: list, rows: Iterable[tu
         connection.exec_driver_sql(statement, chunk)
 
 
+def _copy_csv(connection: Connection, name: str, table: pa.Table) -> None:
+    """PostgreSQL: the table as one CSV text pyarrow writes and COPY reads."""
+    text = pa.BufferOutputStream()
+    pacsv.write_csv(table, text, pacsv.WriteOptions(include_header=False))
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {name} ({', '.join(table.column_names)}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(text.getvalue())
+
+
+def _execute_many(connection: Connection, statement: str, table: pa.Table) -> None:
+    """SQLite: executemany of the columns zipped into rows (dates as ISO text, SQLAlchemy's
+    format), EXECUTE_ROWS at a time: a row of Python values costs hundreds of bytes."""
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        for batch in table.to_batches(max_chunksize=EXECUTE_ROWS):
+            columns = [pc.cast(c, pa.string()) if pa.types.is_date(c.type) else c for c in batch.columns]
+            cursor.executemany(statement, zip(*(column.to_pylist() for column in columns)))
+    finally:
+        cursor.close()
+
+
 def insert_columns(connection: Connection, target, table: pa.Table) -> None:
     """A table of columns named as the target's, written without a Python call per cell where
-    the driver allows: on PostgreSQL as one CSV text pyarrow writes and COPY reads; on SQLite
-    one executemany of the columns zipped into rows (dates as ISO text, SQLAlchemy's format)."""
+    the driver allows: COPY of CSV on PostgreSQL, one executemany on SQLite."""
+    if not table.num_rows:
+        return
+    if on_postgresql(connection):
+        _copy_csv(connection, target.name, table)
+        return
+    _execute_many(connection, f"INSERT INTO {target.name} ({', '.join(table.column_names)}) "
+                              f"VALUES ({', '.join('?' * table.num_columns)})", table)
+
+
+def add_columns(connection: Connection, target, table: pa.Table, keys: list[str]) -> None:
+    """A table of columns named as the target's added to its rows: a row whose key (`keys`) is
+    stored adds its other columns to the stored row's, any other is inserted. On PostgreSQL the
+    rows are copied to a temporary table first and added from there in one statement."""
     if not table.num_rows:
         return
     names = ", ".join(table.column_names)
+    added = ", ".join(f"{n} = {target.name}.{n} + excluded.{n}" for n in table.column_names if n not in keys)
+    upsert = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
     if on_postgresql(connection):
-        text = pa.BufferOutputStream()
-        pacsv.write_csv(table, text, pacsv.WriteOptions(include_header=False))
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {target.name} ({names}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(text.getvalue())
+        staged = f"added_{target.name}"
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {staged} (LIKE {target.name})")
+        _copy_csv(connection, staged, table)
+        connection.exec_driver_sql(f"INSERT INTO {target.name} ({names}) SELECT {names} FROM {staged} {upsert}")
+        connection.exec_driver_sql(f"DROP TABLE {staged}")
         return
-    columns = [pc.cast(column, pa.string()) if pa.types.is_date(column.type) else column for column in table.columns]
-    statement = f"INSERT INTO {target.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(statement, zip(*(column.to_pylist() for column in columns)))
-    finally:
-        cursor.close()
+    _execute_many(connection, f"INSERT INTO {target.name} ({names}) VALUES ({', '.join('?' * table.num_columns)}) "
+                              f"{upsert}", table)
 
 
 def insert_columns_if_unique(connection: Connection, target, table: pa.Table) -> bool:
@@ -126,7 +160,11 @@ def refresh_statistics(connection: Connection, *tables) -> None:
     """After a bulk import, tell the planner how many lines there are now. Without statistics
     PostgreSQL took the new lines for a handful and joined them by nested loop, and SQLite
     started an agency's month from the partners, scanning the month's lines once per agency:
-    minutes instead of a second or two for a million lines. SQLite's ANALYZE samples, so it
-    costs well under a second."""
-    names = ", ".join(table.name for table in tables)
-    connection.exec_driver_sql(f"ANALYZE {names}" if on_postgresql(connection) else "ANALYZE")
+    minutes instead of a second or two for a million lines. PostgreSQL's ANALYZE samples;
+    SQLite's reads every index unless told how many rows of each to read (`analysis_limit`),
+    which is enough for the planner's choices and costs milliseconds instead of seconds."""
+    if on_postgresql(connection):
+        connection.exec_driver_sql(f"ANALYZE {', '.join(table.name for table in tables)}")
+        return
+    connection.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_ROWS}")
+    connection.exec_driver_sql("ANALYZE")

@@ -3,10 +3,11 @@
 A billing line belongs to the partner its customer was associated with on the usage date:
 the association with the latest `associated_on` on or before it (settlement/attribution.py
 says the same in Python). That is worked out when lines are stored, not when they are settled:
-the usage import derives the `usage_sum` rows (month, owner, customer, product) of the months it
-added lines to, and an association import those of the customers and months whose lines it
-moves (`Usage.derive_sums`). Settling reads those sums, never the lines. Sums come back as
-integers (micro-units); PostgreSQL returns them as exact NUMERIC, hence `int(...)`.
+the usage import adds its new lines' sums to the `usage_sum` rows (month, owner, customer,
+product; storage/line_sums.py, `Usage.add_line_sums`), and an association import derives again
+those of the customers and months whose lines it moves (`Usage.derive_sums`). Settling reads
+those sums, never the lines. Sums come back as integers (micro-units); PostgreSQL returns them
+as exact NUMERIC, hence `int(...)`.
 
 A delivery summed by an engine (`usage import --engine duckdb|spark`) keeps day sums instead of
 lines (storage/delivery_tables.py). Everything here that reads usage reads both, through
@@ -29,6 +30,7 @@ from settlement.feeds import Association, UsageLine
 from settlement.monthly import OwnerSum
 from settlement.quarterly import CommissionableSum
 from storage import settlement_bulk as bulk
+from storage.line_sums import SPANS, SUM_KEYS, LineSums
 from storage.delivery_tables import LateDaySum, UsageDaySum
 from storage.settlement_tables import CustomerAssociation, LateLine, PartnerSumRow, UsageSumRow
 from storage.settlement_tables import UsageLine as UsageLineRow
@@ -55,7 +57,7 @@ def _spans(customers=None):
     associations, so the ranges stay right).
 
     The one place SQL says whose a line is (settlement/attribution.py says it in Python)."""
-    following = func.lead(associations.c.associated_on).over(
+    following = func.lead(associations.c.associated_on, type_=associations.c.associated_on.type).over(
         partition_by=associations.c.customer_id, order_by=associations.c.associated_on)
     statement = select(associations.c.customer_id, associations.c.partner_id,
                        associations.c.associated_on.label("start_on"), following.label("end_on"))
@@ -114,9 +116,10 @@ class Usage:
         return self._session.connection()
 
     def lock_for_import(self) -> None:
-        """One import at a time (PostgreSQL): each ends by deriving the usage sums of whole months
-        from the lines it sees, so the next one into the same month must see its lines. Reading the
-        sums (settling, what-if) is not held up."""
+        """One import at a time (PostgreSQL): a usage import attributes its lines to the
+        associations it read at the start and adds to the stored sums, an association import
+        derives sums from the lines it sees, so neither may run beside another. Reading the sums
+        (settling, what-if) is not held up."""
         bulk.lock_table(self._session, sums.name, "EXCLUSIVE")
 
     def stored(self, line_ids: Iterable[str]) -> dict[str, UsageLine]:
@@ -150,7 +153,8 @@ class Usage:
         return bulk.insert_columns_if_unique(self._connection, lines, new_lines)
 
     def refresh_line_statistics(self) -> None:
-        bulk.refresh_statistics(self._connection, lines)
+        """After a usage import: its lines and their sums (one ANALYZE on SQLite, which has no other)."""
+        bulk.refresh_statistics(self._connection, lines, sums, partner_sums)
 
     def refresh_sum_statistics(self) -> None:
         bulk.refresh_statistics(self._connection, sums, partner_sums)
@@ -166,11 +170,28 @@ class Usage:
             ).limit(1)
         return bool(ranges) and any(self._session.execute(used(t)).first() is not None for t in (lines, day_sums))
 
+    def line_sums(self) -> LineSums:
+        """Sums of lines about to be stored, attributed to the owners stored now (a usage import
+        holds associations still: `lock_for_import`)."""
+        span = _spans()
+        rows = self._session.execute(select(span.c.customer_id, span.c.partner_id, span.c.start_on,
+                                            span.c.end_on)).all()
+        columns = list(zip(*rows)) or [[] for _ in SPANS]
+        return LineSums(pa.table([pa.array(c, f.type) for c, f in zip(columns, SPANS)], schema=SPANS), NO_PARTNER)
+
+    def add_line_sums(self, new: LineSums) -> None:
+        """The sums of newly stored lines added to the stored `usage_sum` rows (an earlier import's
+        into the same month, an engine's delivery), and their partners' to `partner_usage_sum`."""
+        usage_sums = new.usage_sums()
+        bulk.add_columns(self._connection, sums, usage_sums, SUM_KEYS)
+        bulk.add_columns(self._connection, partner_sums, new.partner_sums(usage_sums),
+                         ["month", "partner_id", "product"])
+
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
         """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
         and day sums, and its `partner_usage_sum` rows from those: each joined to the association
-        in force on its usage date, grouped in SQL. A million lines take about 3 s on SQLite, less
-        than half the time of adding them up in Python while importing them."""
+        in force on its usage date, grouped in SQL (association imports, engine deliveries; a
+        usage import adds its own lines' sums instead, `add_line_sums`)."""
         span = _spans()
         owner = func.coalesce(span.c.partner_id, NO_PARTNER)
         derived = [sums.c.month == month.key]

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from kernel.partner_types import partner_key
+from kernel.periods import Month
 from partnerdesk import imports
 from partnerdesk.errors import InputError
 from partnerdesk.settling import settle_month, settle_quarter
 from partnerdesk.whatif import what_if
 from settlement_world import USAGE_HEADER, Channel
-from storage.settlement_tables import CustomerAssociation, UsageLine
+from storage import line_sums
+from storage.settlement_tables import CustomerAssociation, PartnerSumRow, UsageLine
 
 
 @pytest.fixture
@@ -200,3 +206,57 @@ def test_a_long_file_reports_progress_every_hundred_thousand_rows(sqlite_workspa
     summary = imports.import_usage(sqlite_workspace, path, progress=seen.append)
     assert seen == [100_000]
     assert (summary.rows_read, summary.imported) == (100_001, 100_001)
+
+
+def _owner_first(usage_sum: tuple) -> tuple:
+    return (usage_sum[0] or "", *usage_sum[1:])
+
+
+def _stored_sums(ws) -> tuple[list, list]:
+    """The usage sums of July and August 2026, and the partners' (owners as 'P-n')."""
+    months = [Month.parse("2026-07"), Month.parse("2026-08")]
+    with ws.unit_of_work() as uow:
+        usage_sums = sorted((s for m in months for s in uow.usage.month_sums(m)), key=_owner_first)
+    with Session(ws.engine) as session:
+        partner_sums = sorted((m, partner_key(o), p, int(a), int(c)) for m, o, p, a, c in session.execute(
+            select(PartnerSumRow.month, PartnerSumRow.partner_id, PartnerSumRow.product, PartnerSumRow.amount_micros,
+                   PartnerSumRow.commissionable_micros)))
+    return usage_sums, partner_sums
+
+
+def test_lines_added_to_a_month_that_has_lines_add_to_its_sums_as_deriving_them_again_would(channel, monkeypatch):
+    reseller, agency = channel.partner("direct_reseller"), channel.partner("agency")
+    channel.customers([["C-1", reseller, "2026-01-01"], ["C-1", agency, "2026-07-16"], ["C-2", agency, "2026-07-10"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L2", "C-2", "ecs", "2026-07-09", "7"],
+                   ["L3", "C-3", "oss", "2026-07-01", "5"]])
+    monkeypatch.setattr(line_sums, "WINDOW_ROWS", 2)  # several windows, summed again twice
+    monkeypatch.setattr(line_sums, "COMPACT_ROWS", 3)
+    channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L4", "C-1", "ecs", "2026-07-15", "20"],
+                   ["L5", "C-1", "ecs", "2026-07-16", "30"], ["L6", "C-2", "ecs", "2026-07-10", "1000", "false"],
+                   ["L7", "C-2", "ecs", "2026-07-09", "3"], ["L8", "C-1", "oss", "2026-08-02", "4"]], name="more.csv")
+    m = 1_000_000
+    expected_sums = sorted([
+        (reseller, "C-1", "ecs", 120 * m, 120 * m), (agency, "C-1", "ecs", 30 * m, 30 * m),
+        (agency, "C-2", "ecs", 1000 * m, 0), (None, "C-2", "ecs", 10 * m, 10 * m), (None, "C-3", "oss", 5 * m, 5 * m),
+        (agency, "C-1", "oss", 4 * m, 4 * m)], key=_owner_first)
+    expected_partners = sorted([("2026-07", reseller, "ecs", 120 * m, 120 * m),
+                                ("2026-07", agency, "ecs", 1030 * m, 30 * m), ("2026-08", agency, "oss", 4 * m, 4 * m)])
+    imported = _stored_sums(channel.ws)
+    assert imported == (expected_sums, expected_partners)
+    with channel.ws.unit_of_work() as uow:
+        for month in ("2026-07", "2026-08"):
+            uow.usage.derive_sums(Month.parse(month))
+    assert _stored_sums(channel.ws) == imported
+
+
+def test_a_usage_import_leaves_pandas_unloaded_yet_loadable(sqlite_cli, tmp_path):
+    """pyarrow would load pandas (a third of the import's memory) only to ask about our arrays."""
+    path = tmp_path / "usage.csv"
+    path.write_text(",".join(USAGE_HEADER) + "\nL1,C-1,ecs,2026-07-01,1.5,true\n")
+    script = ("import sys; from pathlib import Path; from partnerdesk import imports; "
+              "from partnerdesk.workspace import Workspace; import pyarrow as pa; "
+              "summary = imports.import_usage(Workspace.open(), Path(sys.argv[1])); "
+              "print(summary.imported, 'pandas' in sys.modules, type(pa.table({'x': [1]}).to_pandas()).__name__)")
+    completed = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                               cwd=tmp_path, env=sqlite_cli.env(), timeout=300)
+    assert completed.stdout.split() == ["1", "False", "DataFrame"], completed.stderr
