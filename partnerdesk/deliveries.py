@@ -8,12 +8,16 @@ nothing: a bad row anywhere stores nothing. A delivery already imported (same fi
 same lines, in any order or format) stores nothing either. Day sums of a closed month are late,
 like late lines, and settle as adjustments.
 
-The engine runs before the transaction opens: a long Spark job holds no lock on the database.
+The engine runs before the transaction opens: a long Spark job holds no lock on the database. It
+writes the day sums to Parquet in a scratch directory (under TMPDIR), which is loaded a batch at a
+time in one transaction: a delivery can have almost as many day sums as lines. An engine that
+fails for a reason of its own (memory, a failed job) is a failure (exit 1), not bad input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,11 +26,12 @@ from pydantic import Field
 from kernel.periods import Month
 from partnerdesk import imports
 from partnerdesk.csvfiles import ImportSummary
-from partnerdesk.errors import InputError
+from partnerdesk.errors import Failure, InputError
 from partnerdesk.workspace import Workspace
 from settlement.feeds import USAGE
-from storage.usage_aggregation import Aggregate
-from storage.usage_engines import DuckDBEngine, Engine, SparkEngine, Unreadable
+from storage.usage_aggregation import Summed
+from storage.usage_engines import (DuckDBEngine, Engine, EngineFailed, SparkEngine, Unreadable,
+                                    day_sum_batches)
 
 ENGINES = ("lines", "duckdb", "spark")
 DEFAULT_MASTER = "local[2]"
@@ -58,7 +63,12 @@ def engine_named(name: str, master: str | None) -> Engine:
             import pyspark  # noqa: F401
         except ImportError:
             raise InputError("--engine spark: pyspark is not installed (pip install pyspark; Spark needs Java 17)") from None
-        return SparkEngine(master or DEFAULT_MASTER)
+        from pyspark.errors import PySparkException
+
+        try:
+            return SparkEngine(master or DEFAULT_MASTER)
+        except PySparkException as error:  # no Java, for one
+            raise Failure(f"--engine spark: Spark could not start ({str(error).strip().splitlines()[0]})") from None
     raise InputError(f"--engine: {name!r} is not an engine; choose one of {', '.join(ENGINES)}")
 
 
@@ -87,7 +97,7 @@ def _checked(engine: Engine, files: list[str], kind: str) -> None:
             raise InputError(f"{file}: {'line 1 (header)' if kind == 'csv' else 'columns'}: " + "; ".join(problems))
 
 
-def _refuse_bad_rows(source: str, kind: str, result: Aggregate) -> None:
+def _refuse_bad_rows(source: str, kind: str, result: Summed) -> None:
     if not result.bad_count:
         return
     count = result.bad_count
@@ -97,39 +107,49 @@ def _refuse_bad_rows(source: str, kind: str, result: Aggregate) -> None:
     raise InputError(f"{source}: {count} bad row{'s' if count > 1 else ''}, nothing imported\n" + "\n".join(listing))
 
 
-def _summed(engine: Engine, path: Path, report: Report) -> Aggregate:
+def _summed(engine: Engine, path: Path, scratch: Path, report: Report) -> Summed:
     files, kind = delivery_files(path)
     try:
         _checked(engine, files, kind)
         report(f"{path}: {len(files)} {kind.upper()} file{'s' if len(files) > 1 else ''}, summing on {engine.name}")
-        result = engine.run(files, kind)
+        result = engine.run(files, kind, scratch)
     except Unreadable as error:
         raise InputError(str(error)) from None
+    except EngineFailed as error:
+        raise Failure(f"{path}: {error}") from None
     _refuse_bad_rows(str(path), kind, result)
-    report(f"{path}: {result.lines:,} lines in {len(result.day_sums):,} day sums")
+    report(f"{path}: {result.lines:,} lines in {result.count:,} day sums")
     return result
 
 
 def import_delivery(ws: Workspace, path: Path, engine: Engine, report: Report, at: dt.datetime) -> DeliverySummary:
     """Load a delivery's day sums, all or nothing, once."""
-    result = _summed(engine, path, report)
-    months = sorted({Month.of(s.usage_date) for s in result.day_sums}, key=lambda m: m.key)
-    summary = DeliverySummary(file=str(path), engine=engine.name, rows_read=result.lines,
-                              day_sums=len(result.day_sums), months=[m.key for m in months])
-    if not result.lines:
-        return summary
-    with ws.unit_of_work() as uow:
-        uow.periods.lock(settling=False)
-        uow.usage.lock_for_import()
-        if uow.deliveries.known(result.fingerprint):
-            summary.already_present = result.lines
+    with tempfile.TemporaryDirectory(prefix="partnerdesk-delivery-") as scratch:
+        result = _summed(engine, path, Path(scratch), report)
+        summary = DeliverySummary(file=str(path), engine=engine.name, rows_read=result.lines,
+                                  day_sums=result.count, months=result.months)
+        if not result.lines:
             return summary
-        delivery_id = uow.deliveries.add(str(path), engine.name, result.fingerprint, result.day_sums, at)
-        closed = set(uow.periods.closed_months())
-        uow.usage.add_late_day_sums(delivery_id, [m for m in months if m.key in closed])
-        for month in months:
-            uow.usage.derive_sums(month)
-        uow.usage.refresh_sum_statistics()
+        months = [Month.parse(key) for key in result.months]
+        with ws.unit_of_work() as uow:
+            uow.periods.lock(settling=False)
+            uow.usage.lock_for_import()
+            if uow.deliveries.known(result.fingerprint):
+                summary.already_present = result.lines
+                return summary
+            delivery_id = uow.deliveries.add(str(path), engine.name, result.fingerprint, result.lines,
+                                             result.months, at)
+            stored = 0
+            for batch in day_sum_batches(result.day_sums):
+                uow.deliveries.add_day_sums(delivery_id, batch)
+                stored += batch.num_rows
+                report(f"{path}: {stored:,} of {result.count:,} day sums stored")
+            closed = set(uow.periods.closed_months())
+            uow.usage.add_late_day_sums(delivery_id, [m for m in months if m.key in closed])
+            for month in months:
+                report(f"{path}: usage sums of {month.key}")
+                uow.usage.derive_sums(month)
+            uow.usage.refresh_sum_statistics()
     summary.imported = result.lines
     report(f"{path}: stored")
     return summary

@@ -5,17 +5,21 @@ all text); the SQL below, written in DuckDB's dialect and transpiled by sqlglot 
 every row as `settlement/feeds.py` does (the first problem of a row names its field), refuses a
 `line_id` seen earlier in the delivery, and adds the good rows up per usage date, customer and
 product in exact integer micro-units (the amount's digits, never a float). One pass reads a good
-delivery; a second one, only when the first counted bad rows, names them. Days, not months, so that a customer who changes partner
-mid-month is attributed exactly when the sums are joined to the associations.
+delivery and the engine writes its day sums to a Parquet file (relation `day_sums` when read back),
+which PartnerDesk loads batch by batch: a delivery can have almost as many day sums as lines, too
+many to hold as Python objects. A second pass, only when the first counted bad rows, names them.
+Days, not months, so that a customer who changes partner mid-month is attributed exactly when
+the sums are joined to the associations.
 
 Each good row also gives two 60-bit numbers read from the MD5 of its normalised content; their
 sums over the delivery, with the line count, are its fingerprint: the same lines give the same
-fingerprint whatever their order and whether they came as CSV or Parquet.
+fingerprint whatever their order and whether they came as CSV or Parquet. The engine adds them
+up over the written day sums (TOTALS), so nothing but a handful of numbers comes back to Python.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
 from typing import NamedTuple
 
 import sqlglot
@@ -35,21 +39,13 @@ WHOLE_DIGITS = len(str(MAX_AMOUNT)) - 1
 """Digits of the whole part below the contract's limit on one amount."""
 
 
-class DaySum(NamedTuple):
-    """The good lines of one usage date, customer and product, in micro-units."""
+class Summed(NamedTuple):
+    """What an engine made of a delivery: where it wrote the day sums, or the bad rows that refuse it."""
 
-    usage_date: dt.date
-    customer_id: str
-    product: str
-    amount_micros: int
-    commissionable_micros: int
-    lines: int
-
-
-class Aggregate(NamedTuple):
-    """What an engine made of a delivery: its day sums, or the bad rows that refuse it."""
-
-    day_sums: list[DaySum]
+    day_sums: Path
+    """The Parquet file or directory of the good day sums, columns named as `usage_day_sum`'s."""
+    count: int
+    months: list[str]
     bad_rows: list[tuple[str, int, str]]
     """The first SHOWN_BAD_ROWS (file, row number, problem), in file order."""
     bad_count: int
@@ -141,37 +137,43 @@ WITH marked AS (
     CASE WHEN refused IS NULL THEN {MICROS} END AS micros, commissionable <> 'false' AS flag
   FROM checked),
 hashed AS (SELECT *, CASE WHEN good THEN {NORMALISED} END AS digest FROM marked)
-SELECT CASE WHEN good THEN usage_date END AS day, CASE WHEN good THEN customer_id END AS customer,
-  CASE WHEN good THEN product END AS item,
-  SUM(CAST(micros AS DECIMAL(38, 0))) AS amount,
-  SUM(CAST(CASE WHEN flag THEN micros ELSE 0 END AS DECIMAL(38, 0))) AS commissionable, COUNT(*) AS lines,
+SELECT CAST(CASE WHEN good THEN usage_date END AS DATE) AS usage_date, CASE WHEN good THEN customer_id END AS customer_id,
+  CASE WHEN good THEN product END AS product,
+  CAST(SUM(CAST(micros AS DECIMAL(38, 0))) AS BIGINT) AS amount_micros,
+  CAST(SUM(CAST(CASE WHEN flag THEN micros ELSE 0 END AS DECIMAL(38, 0))) AS BIGINT) AS commissionable_micros,
+  COUNT(*) AS lines,
   SUM(CAST({_hex_number('digest', 1)} AS DECIMAL(38, 0))) AS low,
   SUM(CAST({_hex_number('digest', 16)} AS DECIMAL(38, 0))) AS high
 FROM hashed GROUP BY 1, 2, 3"""
 """The good lines' sums per day, customer and product, and one row (of nulls) counting the bad ones."""
 
+TOTALS = """
+SELECT COUNT(usage_date) AS day_sums, COALESCE(SUM(CASE WHEN usage_date IS NOT NULL THEN lines END), 0) AS lines,
+  COALESCE(SUM(CASE WHEN usage_date IS NULL THEN lines END), 0) AS bad,
+  COALESCE(SUM(low), 0) AS low, COALESCE(SUM(high), 0) AS high
+FROM day_sums"""
+"""The delivery's counts and the sums of its line hashes, over the written day sums."""
+
+MONTHS = """
+SELECT DISTINCT SUBSTR(CAST(usage_date AS VARCHAR), 1, 7) AS month FROM day_sums WHERE usage_date IS NOT NULL
+ORDER BY 1"""
+
 
 def statements(dialect: str) -> dict[str, str]:
-    """The view of checked rows and the two queries, in the engine's dialect."""
+    """The view of checked rows and the queries, in the engine's dialect."""
     written = {"checked": f"CREATE OR REPLACE TEMP VIEW checked AS {CHECKED}", "bad_rows": BAD_ROWS,
-               "day_sums": DAY_SUMS}
+               "day_sums": DAY_SUMS, "totals": TOTALS, "months": MONTHS}
     if dialect == "duckdb":
         return written
     return {name: sqlglot.transpile(sql, read="duckdb", write=dialect)[0] for name, sql in written.items()}
 
 
-def has_bad_rows(sums: list[tuple]) -> bool:
-    """Whether the day sums' query found bad rows (its row without a day)."""
-    return any(row[0] is None for row in sums)
-
-
-def aggregate(bad: list[tuple], sums: list[tuple]) -> Aggregate:
-    """The engine's result rows as an aggregate; the fingerprint from the sums of the line hashes."""
-    if bad:
-        return Aggregate(day_sums=[], bad_rows=[(f, int(r), p) for f, r, p, _ in bad], bad_count=int(bad[0][3]),
-                         lines=0, fingerprint="")
-    day_sums = [DaySum(dt.date.fromisoformat(str(d)), c, p, int(a), int(m), int(n)) for d, c, p, a, m, n, *_ in sums]
-    lines = sum(s.lines for s in day_sums)
-    low, high = sum(int(row[6]) for row in sums), sum(int(row[7]) for row in sums)
-    return Aggregate(day_sums=sorted(day_sums), bad_rows=[], bad_count=0, lines=lines,
-                     fingerprint=f"{lines}:{low:x}:{high:x}")
+def summed(day_sums: Path, totals: tuple, months: list[str], bad: list[tuple]) -> Summed:
+    """The engine's totals (TOTALS' row), months and bad rows (BAD_ROWS') as what it made of the
+    delivery; the fingerprint from the sums of the line hashes."""
+    count, lines, bad_count, low, high = (int(value) for value in totals)
+    if bad_count:
+        return Summed(day_sums=day_sums, count=0, months=[], bad_rows=[(f, int(r), p) for f, r, p, _ in bad],
+                      bad_count=bad_count, lines=0, fingerprint="")
+    return Summed(day_sums=day_sums, count=count, months=months, bad_rows=[], bad_count=0, lines=lines,
+                  fingerprint=f"{lines}:{low:x}:{high:x}")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyarrow as pa
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from kernel.periods import Month
+from storage import settlement_bulk as bulk
 from storage.delivery_tables import UsageDaySum, UsageDelivery
-from storage.usage_aggregation import DaySum
 
 deliveries = UsageDelivery.__table__
 day_sums = UsageDaySum.__table__
@@ -28,16 +28,13 @@ class Deliveries:
         statement = select(deliveries.c.id).where(deliveries.c.fingerprint == fingerprint)
         return self._session.execute(statement).first() is not None
 
-    def add(self, source: str, engine: str, fingerprint: str, sums: list[DaySum], at: dt.datetime) -> int:
-        """Record the delivery and its day sums; its id."""
-        months = sorted({Month.of(s.usage_date).key for s in sums})
-        connection = self._session.connection()
-        delivery_id = connection.execute(insert(deliveries).values(
-            source=source, engine=engine, fingerprint=fingerprint, lines=sum(s.lines for s in sums),
-            months=",".join(months), imported_at=at).returning(deliveries.c.id)).scalar_one()
-        if sums:
-            connection.execute(insert(day_sums), [
-                {"delivery_id": delivery_id, "usage_date": s.usage_date, "customer_id": s.customer_id,
-                 "product": s.product, "amount_micros": s.amount_micros,
-                 "commissionable_micros": s.commissionable_micros} for s in sums])
-        return delivery_id
+    def add(self, source: str, engine: str, fingerprint: str, lines: int, months: list[str], at: dt.datetime) -> int:
+        """Record the delivery (its day sums follow, `add_day_sums`); its id."""
+        return self._session.connection().execute(insert(deliveries).values(
+            source=source, engine=engine, fingerprint=fingerprint, lines=lines, months=",".join(months),
+            imported_at=at).returning(deliveries.c.id)).scalar_one()
+
+    def add_day_sums(self, delivery_id: int, batch: pa.Table) -> None:
+        """A batch of the delivery's day sums, columns named as `usage_day_sum`'s."""
+        delivery = pa.array([delivery_id] * batch.num_rows, pa.int64())
+        bulk.insert_columns(self._session.connection(), day_sums, batch.add_column(0, "delivery_id", delivery))

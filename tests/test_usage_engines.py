@@ -135,7 +135,7 @@ def test_a_redelivered_file_or_its_lines_as_parquet_change_nothing(world, cli, t
     first = cli("usage", "import", path, "--engine", "duckdb")
     assert first.code == 0, first.stderr
     assert (first.json["engine"], first.json["imported"], first.json["day_sums"]) == ("duckdb", 7, 7)
-    assert "summing on duckdb" in first.stderr
+    assert "summing on duckdb" in first.stderr and "7 of 7 day sums stored" in first.stderr
     again = cli("usage", "import", path, "--engine", "duckdb")
     assert (again.json["imported"], again.json["already_present"]) == (0, 7)
     parquet = cli("usage", "import", parquet_file(tmp_path, JULY, "july.parquet"), "--engine", "duckdb")
@@ -185,6 +185,46 @@ def test_a_file_that_is_not_csv_or_parquet_exits_2(sqlite_cli, tmp_path):
     result = sqlite_cli("usage", "import", path, "--engine", "duckdb")
     assert result.code == 2
     assert f"{path}: not a CSV or Parquet file" in result.stderr
+
+
+def test_a_row_of_the_wrong_length_makes_the_file_not_readable_as_csv(world, cli):
+    """Past the rows DuckDB samples for the file's shape, so that the summing meets the row."""
+    channel, r, s, a = world
+    good = [[f"G{n}", "C-1", "ecs", "2026-07-10", "1.00", "true"] for n in range(30_000)]
+    path = usage_file(channel, [*good, [*JULY[1], "extra"], JULY[2]], "ragged.csv")
+    result = cli("usage", "import", path, "--engine", "duckdb")
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == f"partnerdesk: {path}: not readable as CSV (Invalid Input Error: CSV Error on Line: 30002)"
+    assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == []
+
+
+def test_spark_names_the_record_it_cannot_parse(world, spark):
+    channel, r, s, a = world
+    path = usage_file(channel, [JULY[0], [*JULY[1], "extra"], JULY[2]], "ragged.csv")
+    with pytest.raises(InputError) as refused:
+        through(spark, channel, path)
+    assert str(refused.value) == (f"{path}: not readable as CSV ([MALFORMED_CSV_RECORD] Malformed CSV record: "
+                                  "L2,C-1,ecs,2026-07-15,0.005,true,extra SQLSTATE: KD000)")
+    assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == []
+
+
+def test_a_spark_job_that_fails_is_a_failure_of_the_engine_not_of_the_file(world, spark, cli, tmp_path, monkeypatch):
+    """Spark's own settings (spark-defaults.conf in SPARK_CONF_DIR) ask for a Parquet codec whose
+    classes are not installed: the job that writes the day sums fails on every task."""
+    channel, r, s, a = world
+    settings = tmp_path / "spark-conf"
+    settings.mkdir()
+    (settings / "spark-defaults.conf").write_text("spark.sql.parquet.compression.codec lzo\n")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(settings))
+    path = usage_file(channel, JULY, "july.csv")
+    result = cli("usage", "import", path, "--engine", "spark")
+    assert result.code == 1
+    [message] = [line for line in result.stderr.splitlines() if line.startswith("partnerdesk:")]
+    assert message.startswith(f"partnerdesk: {path}: the spark engine failed: org.apache.spark.SparkException: "
+                              "Job aborted due to stage failure: ")
+    assert message.endswith("BadConfigurationException: Class com.hadoop.compression.lzo.LzoCodec was not found")
+    assert "Traceback" not in result.stderr
+    assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == []
 
 
 def test_a_delivery_into_a_closed_month_settles_as_an_adjustment(workspace, tmp_path):

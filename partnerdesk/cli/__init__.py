@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from partnerdesk.cli import (finance_commands, platform_commands, qualification_commands, settlement_commands,
                              user_commands)
-from partnerdesk.errors import InputError
+from partnerdesk.errors import Failure, InputError
 from storage.db import DatabaseUnusable
 
 AREAS = (qualification_commands, user_commands, settlement_commands, finance_commands, platform_commands)
@@ -113,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Failure as error:
+        print(f"partnerdesk: {error}", file=sys.stderr)
+        return 1
     except DatabaseUnusable as error:
         print(f"partnerdesk: the database cannot be used: {error.orig or error}", file=sys.stderr)
         return 1
