@@ -46,12 +46,21 @@ def from_micros(micros: int) -> Decimal:
     return Decimal(micros).scaleb(-6)
 
 
+def cent_count_of(micros: int) -> int:
+    """A micro-unit sum rounded half up (ties away from zero) to whole cents, as `to_cents`
+    rounds; in integers, as every line of every invoice goes through here."""
+    return divide_half_up(micros, 10_000)
+
+
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half away from zero, in integers."""
+    whole = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return whole if numerator >= 0 else -whole
+
+
 def cents_of(micros: int) -> Decimal:
-    """A micro-unit sum rounded half up (ties away from zero) to the cent, as `to_cents` rounds;
-    in integers, as every line of every invoice goes through here."""
-    cents, rest = divmod(-micros if micros < 0 else micros, 10_000)
-    cents += rest >= 5_000
-    return ZERO if cents == 0 else Decimal(-cents if micros < 0 else cents).scaleb(-2)
+    """A micro-unit sum rounded half up (ties away from zero) to the cent, as `to_cents` rounds."""
+    return from_cent_count(cent_count_of(micros))
 
 
 def as_cent_count(amount: Decimal) -> int:
@@ -62,6 +71,11 @@ def as_cent_count(amount: Decimal) -> int:
 
 def from_cent_count(count: int) -> Decimal:
     return ZERO + Decimal(count).scaleb(-2)
+
+
+def cent_text(count: int) -> str:
+    """A whole number of cents as `Money` writes it in JSON ("1234.50", "-0.05")."""
+    return str(Decimal(count).scaleb(-2))
 
 
 def decimal_from_text(text: str) -> Decimal:

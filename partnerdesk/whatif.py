@@ -34,8 +34,9 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
                  for p in (current, plan)]
         lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
     try:
-        costs = [PlanCost(plan=p, discounts=discounts(p, partners, lines), earned=earnings(quarter, p, partners, base))
-                 for p, base in zip((current, plan), bases)]
+        plans = (current, plan)
+        costs = [PlanCost(plan=p, discounts=given, earned=earnings(quarter, p, partners, base))
+                 for p, base, given in zip(plans, bases, discounts(plans, partners, lines))]
     except TermsMissing as error:
         raise InputError(str(error)) from None
     return compare(quarter, partners, *costs)

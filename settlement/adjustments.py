@@ -67,7 +67,7 @@ def invoice_adjustments(partners: Mapping[str, Partner], late: Iterable[MonthSum
         for bill_to, arrived in billed_sums(partners, late_months[month]).items():
             rate = rate_of(month, bill_to)
             for customer_id, product in sorted(arrived):
-                total = current[bill_to][customer_id, product]
+                total = current.get(bill_to, {}).get((customer_id, product), 0)
                 gross = cents_of(total) - cents_of(total - arrived[customer_id, product])
                 if gross:
                     lines[bill_to].append(discounted_line(customer_id, product, gross, rate, adjusts=month))

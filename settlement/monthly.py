@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict
@@ -34,20 +33,31 @@ def partner_order(partner_id: str) -> tuple[int, str]:
     return len(partner_id), partner_id
 
 
+def _billed_to(partners: Mapping[str, Partner], owner: str) -> tuple[str, ...]:
+    """The invoices an owner's usage goes on: a tier-2 reseller's on its distributor's and its
+    own, a direct reseller's or distributor's on its own, an agency's on none."""
+    partner = partners[owner]
+    if partner.partner_type is PartnerType.tier2_reseller:
+        return partner.parent_id, owner
+    return (owner,) if partner.partner_type in VENDOR_BILLED else ()
+
+
 def billed_sums(partners: Mapping[str, Partner], sums: Iterable[OwnerSum]) -> dict[str, dict[tuple[str, str], int]]:
     """Per invoice (by its bill_to), (customer, product) -> micro-units before rounding: the
     vendor's invoices to each direct reseller and distributor (a distributor's including its
     tier-2 resellers' customers) and each distributor's to its tier-2 resellers. A customer that
     changed owner within the month has a sum per owner; those billed to the same partner add up.
-    Usage of other owners (agencies) is on no invoice."""
-    invoices: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+    Usage of other owners (agencies) is on no invoice. Each owner's invoices are looked up once,
+    not once per sum (a month has a few hundred thousand)."""
+    invoices: dict[str, dict[tuple[str, str], int]] = {}
+    owners: dict[str, tuple[dict[tuple[str, str], int], ...]] = {}
     for owner, customer_id, product, micros in sums:
-        partner = partners[owner]
-        if partner.partner_type is PartnerType.tier2_reseller:
-            invoices[partner.parent_id][customer_id, product] += micros
-            invoices[owner][customer_id, product] += micros
-        elif partner.partner_type in VENDOR_BILLED:
-            invoices[owner][customer_id, product] += micros
+        billed = owners.get(owner)
+        if billed is None:
+            billed = owners[owner] = tuple(invoices.setdefault(b, {}) for b in _billed_to(partners, owner))
+        line = customer_id, product
+        for lines in billed:
+            lines[line] = lines.get(line, 0) + micros
     return invoices
 
 

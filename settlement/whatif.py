@@ -8,15 +8,16 @@ resellers are the distributor's, not the vendor's, so they are no part of the co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.money import ZERO, Money, Rate, from_cent_count
+from kernel.money import ZERO, Money, Rate, cent_count_of, from_cent_count
 from kernel.partner_types import VENDOR_BILLED
 from kernel.periods import Quarter
 from settlement.commissions import agency_commission
+from settlement.invoices import line_discount_cents
 from settlement.monthly import OwnerSum, billed_sums, partner_order
 from settlement.partners import Partner, discount_rate, tier_of
 from settlement.plan import Plan
@@ -82,23 +83,10 @@ BilledLines = dict[str, dict[str, list[int]]]
 """Vendor-billed partner -> month -> the gross cents of each line of its vendor invoice of the month."""
 
 
-def _half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half away from zero, in integers."""
-    whole = (2 * abs(numerator) + denominator) // (2 * denominator)
-    return whole if numerator >= 0 else -whole
-
-
-def line_cents(micros: int) -> int:
-    """A line's gross in cents, as `cents_of` rounds it."""
-    return _half_up(micros, 10_000)
-
-
 def discount_cents(gross_cents: Iterable[int], rate: Decimal) -> int:
-    """The discounts in cents of lines of these gross cents, each rounded as `invoices.line_discount`
-    rounds it. Integers, because a quarter has hundreds of thousands of lines and each plan
-    discounts them all: Decimal took seconds (tests/test_settlement_whatif.py checks they agree)."""
-    numerator, denominator = rate.as_integer_ratio()
-    return sum(_half_up(gross * numerator, denominator) for gross in gross_cents)
+    """The discounts in cents of lines of these gross cents, each rounded as on an invoice."""
+    ratio = rate.as_integer_ratio()
+    return sum(line_discount_cents(gross, ratio) for gross in gross_cents)
 
 
 def billed_lines(partners: Mapping[str, Partner], months: Iterable[tuple[str, Iterable[OwnerSum]]]) -> BilledLines:
@@ -108,20 +96,26 @@ def billed_lines(partners: Mapping[str, Partner], months: Iterable[tuple[str, It
     for month, sums in months:
         for bill_to, by_line in billed_sums(partners, sums).items():
             if partners[bill_to].partner_type in VENDOR_BILLED:
-                lines.setdefault(bill_to, {})[month] = [line_cents(micros) for micros in by_line.values()]
+                lines.setdefault(bill_to, {})[month] = [cent_count_of(micros) for micros in by_line.values()]
     return lines
 
 
-def discounts(plan: Plan, partners: Mapping[str, Partner], lines: BilledLines) -> dict[str, Decimal]:
-    """Each vendor-billed partner's invoice discounts of the quarter under the plan, each month
-    at the rate of the tier in force in it."""
-    given = {}
+def discounts(plans: Sequence[Plan], partners: Mapping[str, Partner], lines: BilledLines) -> list[dict[str, Decimal]]:
+    """Each vendor-billed partner's invoice discounts of the quarter under each plan, each month
+    at the rate of the tier in force in it. A rate the plans share for a partner's month is
+    applied to its lines once."""
+    given: list[dict[str, Decimal]] = [{} for _ in plans]
     for partner_id, months in lines.items():
-        cents = 0
+        cents = [0] * len(plans)
         for month, grosses in months.items():
-            rate = discount_rate(plan, partners[partner_id], month)
-            cents += discount_cents(grosses, rate)
-        given[partner_id] = from_cent_count(cents)
+            applied: dict[Decimal, int] = {}
+            for index, plan in enumerate(plans):
+                rate = discount_rate(plan, partners[partner_id], month)
+                if rate not in applied:
+                    applied[rate] = discount_cents(grosses, rate)
+                cents[index] += applied[rate]
+        for plan_given, plan_cents in zip(given, cents):
+            plan_given[partner_id] = from_cent_count(plan_cents)
     return given
 
 

@@ -7,6 +7,7 @@ as one JSON document) and its commissions.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from pydantic import TypeAdapter
@@ -19,7 +20,7 @@ from kernel.periods import Month, Quarter
 from settlement.closing import SettledPeriod
 from settlement.adjustments import Paid
 from settlement.commissions import AgencyCommission, QuarterlyCommission, commission_order
-from settlement.invoices import VENDOR, Invoice, InvoiceLine
+from settlement.invoices import VENDOR, Invoice, InvoiceLines
 from settlement.monthly import MonthSettlement, partner_order
 from settlement.plan import Plan
 from storage import settlement_bulk as bulk
@@ -29,7 +30,7 @@ from storage.tables import PartnerRow
 INVOICE_COLUMNS = [InvoiceRow.__table__.c[name] for name in (
     "invoice_id", "period", "issuer_id", "bill_to_id", "issued_on", "due_on", "discount_rate", "gross_cents",
     "discount_cents", "total_cents", "lines")]
-INVOICE_LINES = TypeAdapter(list[InvoiceLine])
+INVOICE_LINES = TypeAdapter(InvoiceLines)
 
 
 def _row_id(key: str) -> int | None:
@@ -42,12 +43,13 @@ def _settled(row: Settlement) -> SettledPeriod:
 
 
 def invoice_of(row: InvoiceRow) -> Invoice:
-    """An invoice as it was issued, from its row (the lines are kept in it)."""
+    """An invoice as it was issued, from its row (the lines are kept in it, as written by
+    `save_month`: read as they are, not validated line by line)."""
     return Invoice(invoice_id=row.invoice_id, issuer=partner_key(row.issuer_id) if row.issuer_id else VENDOR,
                    bill_to=partner_key(row.bill_to_id), period=row.period, issued_on=row.issued_on,
                    due_on=row.due_on, gross=from_cent_count(row.gross_cents),
                    discount=from_cent_count(row.discount_cents), total=from_cent_count(row.total_cents),
-                   lines=INVOICE_LINES.validate_json(row.lines), discount_rate=Decimal(row.discount_rate))
+                   lines=InvoiceLines(json.loads(row.lines)), discount_rate=Decimal(row.discount_rate))
 
 
 def commission_rows(session: Session, periods: list[str], partner_id: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from kernel.money import cents_of, parse_amount, to_cents, to_micros
 from kernel.periods import Month, Quarter
 from settlement import feeds
 from settlement.commissions import agency_commission
-from settlement.invoices import PaymentStatus, build_invoice, payment_status
+from settlement.invoices import Invoice, InvoiceLine, PaymentStatus, build_invoice, payment_status
 from settlement.plan import load_plan
 
 
@@ -61,6 +62,26 @@ def test_an_invoice_is_issued_the_next_month_and_due_after_the_payment_terms():
     assert (str(invoice.gross), str(invoice.discount), str(invoice.total)) == ("1010.00", "50.50", "959.50")
     assert payment_status(Decimal("0.01"), invoice.due_on, dt.date(2026, 9, 1)) is PaymentStatus.overdue
     assert payment_status(Decimal("0.00"), invoice.due_on, dt.date(2026, 9, 1)) is PaymentStatus.paid
+
+
+def test_an_invoices_lines_read_and_write_as_the_contract_says_credits_and_adjustments_included():
+    adjustment = InvoiceLine(customer_id="C-9", product="ecs", gross=Decimal("-12.35"), discount=Decimal("-0.62"),
+                             net=Decimal("-11.73"), adjusts="2026-06")
+    invoice = build_invoice("vendor", "P-3", Month.parse("2026-07"), Decimal("0.05"), 30,
+                            {("C-1", "ecs"): -10_005_000, ("C-2", "oss"): 4_999}, [adjustment])
+    # C-1: -10.005 -> -10.01, discount -0.5005 -> -0.50, net -9.51; C-2: 0.004999 -> 0.00
+    assert [(l.customer_id, l.gross, l.discount, l.net, l.adjusts) for l in invoice.lines] == [
+        ("C-1", Decimal("-10.01"), Decimal("-0.50"), Decimal("-9.51"), None),
+        ("C-2", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), None),
+        ("C-9", Decimal("-12.35"), Decimal("-0.62"), Decimal("-11.73"), "2026-06")]
+    assert (str(invoice.gross), str(invoice.discount), str(invoice.total)) == ("-22.36", "-1.12", "-21.24")
+    assert json.loads(invoice.model_dump_json())["lines"] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "-10.01", "discount": "-0.50", "net": "-9.51"},
+        {"customer_id": "C-2", "product": "oss", "gross": "0.00", "discount": "0.00", "net": "0.00"},
+        {"customer_id": "C-9", "product": "ecs", "gross": "-12.35", "discount": "-0.62", "net": "-11.73",
+         "adjusts": "2026-06"}]
+    assert Invoice(**{**dict(invoice), "lines": list(invoice.lines)}) == invoice
+    assert Invoice.model_validate({**json.loads(invoice.model_dump_json()), "discount_rate": "0.05"}) == invoice
 
 
 def test_bands_and_commissions_never_negative():

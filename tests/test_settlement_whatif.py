@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernel.money import as_cent_count, cents_of
+from kernel.money import as_cent_count, cent_count_of, cents_of, to_cents
 
 from partnerdesk.errors import InputError
 from partnerdesk.settling import closed_periods
 from partnerdesk.whatif import what_if, what_if_file
 from settlement.invoices import line_discount
 from settlement.plan import Plan
-from settlement.whatif import discount_cents, line_cents
+from settlement.whatif import discount_cents
 from settlement_world import Channel
 
 
@@ -87,7 +89,9 @@ def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
 @settings(max_examples=400, deadline=None)
 @given(micros=st.integers(min_value=-10**15, max_value=10**15),
        rate=st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False))
-def test_the_what_ifs_integer_discounts_round_as_invoice_lines_do(micros, rate):
-    gross = cents_of(micros)
-    assert line_cents(micros) == as_cent_count(gross)
-    assert discount_cents([line_cents(micros)], rate) == as_cent_count(line_discount(gross, rate))
+def test_the_integer_discounts_round_half_up_to_the_cent_as_decimals_do(micros, rate):
+    gross = to_cents(Decimal(micros).scaleb(-6))
+    assert cents_of(micros) == gross
+    assert cent_count_of(micros) == as_cent_count(gross)
+    assert discount_cents([cent_count_of(micros)], rate) == as_cent_count(to_cents(gross * rate))
+    assert line_discount(gross, rate) == to_cents(gross * rate)
