@@ -102,7 +102,7 @@ class _LineImport:
 
     def finish(self) -> None:
         if self.summary.imported:
-            self.uow.usage.add_line_sums(self.sums)
+            self.sums.finish()
             self.uow.usage.refresh_line_statistics()
 
 

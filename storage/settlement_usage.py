@@ -4,7 +4,7 @@ A billing line belongs to the partner its customer was associated with on the us
 the association with the latest `associated_on` on or before it (settlement/attribution.py
 says the same in Python). That is worked out when lines are stored, not when they are settled:
 the usage import adds its new lines' sums to the `usage_sum` rows (month, owner, customer,
-product; storage/line_sums.py, `Usage.add_line_sums`), and an association import derives again
+product; storage/line_sums.py, `Usage.line_sums`), and an association import derives again
 those of the customers and months whose lines it moves (`Usage.derive_sums`). Settling reads
 those sums, never the lines. Sums come back as integers (micro-units); PostgreSQL returns them
 as exact NUMERIC, hence `int(...)`.
@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Container, Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all, update
 from sqlmodel import Session
 
@@ -172,26 +173,28 @@ class Usage:
 
     def line_sums(self) -> LineSums:
         """Sums of lines about to be stored, attributed to the owners stored now (a usage import
-        holds associations still: `lock_for_import`)."""
+        holds associations still: `lock_for_import`). The spans are read through the driver,
+        dates as it gives them, and converted by pyarrow: SQLAlchemy converted each date in Python."""
         span = _spans()
-        rows = self._session.execute(select(span.c.customer_id, span.c.partner_id, span.c.start_on,
-                                            span.c.end_on)).all()
+        connection = self._connection
+        statement = select(span.c.customer_id, span.c.partner_id, span.c.start_on, span.c.end_on)
+        rows = connection.exec_driver_sql(str(statement.compile(dialect=connection.dialect))).all()
         columns = list(zip(*rows)) or [[] for _ in SPANS]
-        return LineSums(pa.table([pa.array(c, f.type) for c, f in zip(columns, SPANS)], schema=SPANS), NO_PARTNER)
+        return LineSums(pa.table([pc.cast(pa.array(c), f.type) for c, f in zip(columns, SPANS)], schema=SPANS),
+                        NO_PARTNER, self._add_sums)
 
-    def add_line_sums(self, new: LineSums) -> None:
-        """The sums of newly stored lines added to the stored `usage_sum` rows (an earlier import's
-        into the same month, an engine's delivery), and their partners' to `partner_usage_sum`."""
-        usage_sums = new.usage_sums()
+    def _add_sums(self, usage_sums: pa.Table, owned_sums: pa.Table) -> None:
+        """Sums of newly stored lines added to the stored `usage_sum` rows (an earlier import's
+        into the same month, an engine's delivery, a part of the same import), and their
+        partners' to `partner_usage_sum`."""
         bulk.add_columns(self._connection, sums, usage_sums, SUM_KEYS)
-        bulk.add_columns(self._connection, partner_sums, new.partner_sums(usage_sums),
-                         ["month", "partner_id", "product"])
+        bulk.add_columns(self._connection, partner_sums, owned_sums, ["month", "partner_id", "product"])
 
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
         """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
         and day sums, and its `partner_usage_sum` rows from those: each joined to the association
         in force on its usage date, grouped in SQL (association imports, engine deliveries; a
-        usage import adds its own lines' sums instead, `add_line_sums`)."""
+        usage import adds its own lines' sums instead, `line_sums`)."""
         span = _spans()
         owner = func.coalesce(span.c.partner_id, NO_PARTNER)
         derived = [sums.c.month == month.key]

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from kernel.partner_types import partner_key
 from kernel.periods import Month
-from partnerdesk import imports
+from partnerdesk import csvcolumns, imports
 from partnerdesk.errors import InputError
 from partnerdesk.settling import settle_month, settle_quarter
 from partnerdesk.whatif import what_if
@@ -229,8 +229,9 @@ def test_lines_added_to_a_month_that_has_lines_add_to_its_sums_as_deriving_them_
     channel.customers([["C-1", reseller, "2026-01-01"], ["C-1", agency, "2026-07-16"], ["C-2", agency, "2026-07-10"]])
     channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L2", "C-2", "ecs", "2026-07-09", "7"],
                    ["L3", "C-3", "oss", "2026-07-01", "5"]])
-    monkeypatch.setattr(line_sums, "WINDOW_ROWS", 2)  # several windows, summed again twice
-    monkeypatch.setattr(line_sums, "COMPACT_ROWS", 3)
+    monkeypatch.setattr(csvcolumns, "BLOCK_BYTES", 100)  # batches of a line or two,
+    monkeypatch.setattr(line_sums, "WINDOW_ROWS", 2)  # attributed two at a time,
+    monkeypatch.setattr(line_sums, "WRITTEN_ROWS", 3)  # written in parts
     channel.usage([["L1", "C-1", "ecs", "2026-07-15", "100"], ["L4", "C-1", "ecs", "2026-07-15", "20"],
                    ["L5", "C-1", "ecs", "2026-07-16", "30"], ["L6", "C-2", "ecs", "2026-07-10", "1000", "false"],
                    ["L7", "C-2", "ecs", "2026-07-09", "3"], ["L8", "C-1", "oss", "2026-08-02", "4"]], name="more.csv")
