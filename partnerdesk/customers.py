@@ -259,15 +259,16 @@ def _history(request: RequestRecord, steps: list[StepRecord], day: dt.date) -> l
 
 def _views(uow: UnitOfWork, requests: list[RequestRecord], day: dt.date) -> list[RequestView]:
     steps = uow.association_requests.steps([r.id for r in requests])
-    names = uow.partners.names({r.partner_id for r in requests} | {r.from_partner_id for r in requests
-                                                                    if r.from_partner_id})
+    named = {r.partner_id for r in requests} | {r.from_partner_id for r in requests if r.from_partner_id}
+    names = uow.partners.names(named)
     return [RequestView(
         request_id=r.id, partner_id=partner_key(r.partner_id), partner_name=names[partner_key(r.partner_id)],
         customer_id=r.customer_id, name=r.customer_name, country=r.country,
         state=state_on(r.state, r.expires_on, day), registered_on=r.registered_on, expires_on=r.expires_on,
         invited_on=r.invited_on, associated_on=r.associated_on, review_reasons=r.review_reasons,
         from_partner_id=partner_key(r.from_partner_id) if r.from_partner_id else None,
-        from_partner_name=names.get(partner_key(r.from_partner_id)) if r.from_partner_id else None, history=_history(r, steps[r.id], day))
+        from_partner_name=names.get(partner_key(r.from_partner_id)) if r.from_partner_id else None,
+        history=_history(r, steps[r.id], day))
         for r in requests]
 
 
