@@ -23,6 +23,9 @@ WRITTEN_ROWS = 200_000
 """Attributed lines summed and written at once: fewer write a customer's sums more often, more
 hold more memory."""
 SUM_KEYS = ["month", "partner_id", "customer_id", "product"]
+"""`usage_sum`'s key."""
+PARTNER_SUM_KEYS = ["month", "partner_id", "product"]
+"""`partner_usage_sum`'s key."""
 SUMMED = ["amount_micros", "commissionable_micros"]
 SPANS = pa.schema([("customer_id", pa.string()), ("partner_id", pa.int64()),
                    ("start_on", pa.date32()), ("end_on", pa.date32())])
@@ -95,4 +98,4 @@ class LineSums:
         summed = summed.set_column(0, "month", _month_keys(summed["month"]))
         summed = summed.sort_by([(k, "ascending") for k in SUM_KEYS])
         owned = summed.filter(pc.not_equal(summed["partner_id"], self._no_partner))
-        self._write(summed, _summed(owned, ["month", "partner_id", "product"]))
+        self._write(summed, _summed(owned, PARTNER_SUM_KEYS))

@@ -66,8 +66,8 @@ class UsageSumRow(SQLModel, table=True):
 class PartnerSumRow(SQLModel, table=True):
     """A partner's usage per month and product, gross and commissionable: `usage_sum` added up
     over its customers, for the quarter's commissions, the what-if and credit control (a few
-    thousand rows instead of a million). Derived again from `usage_sum` for every month whose
-    sums change."""
+    thousand rows instead of a million). Kept beside `usage_sum`: a usage import adds its lines'
+    sums to both, and a month derived again (`Usage.derive_sums`) is derived for both."""
 
     __tablename__ = "partner_usage_sum"
     __table_args__ = {"sqlite_with_rowid": False}

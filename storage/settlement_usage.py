@@ -31,7 +31,7 @@ from settlement.feeds import Association, UsageLine
 from settlement.monthly import OwnerSum
 from settlement.quarterly import CommissionableSum
 from storage import settlement_bulk as bulk
-from storage.line_sums import SPANS, SUM_KEYS, LineSums
+from storage.line_sums import PARTNER_SUM_KEYS, SPANS, SUM_KEYS, LineSums
 from storage.delivery_tables import LateDaySum, UsageDaySum
 from storage.settlement_tables import CustomerAssociation, LateLine, PartnerSumRow, UsageSumRow
 from storage.settlement_tables import UsageLine as UsageLineRow
@@ -188,7 +188,7 @@ class Usage:
         into the same month, an engine's delivery, a part of the same import), and their
         partners' to `partner_usage_sum`."""
         bulk.add_columns(self._connection, sums, usage_sums, SUM_KEYS)
-        bulk.add_columns(self._connection, partner_sums, owned_sums, ["month", "partner_id", "product"])
+        bulk.add_columns(self._connection, partner_sums, owned_sums, PARTNER_SUM_KEYS)
 
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
         """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
