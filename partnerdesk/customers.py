@@ -160,7 +160,7 @@ def invite(ws: Workspace, request_id: int, as_of: dt.date, by: str | None = None
             raise InputError(f"REQUEST_ID: request {request.id} is {request.state.value}; only a lead is invited")
         partner = uow.partners.get(request.partner_id)
         require_active(uow, partner, as_of, "inviting a customer")
-        code = secrets.token_urlsafe(16)
+        code = secrets.token_hex(16)
         uow.association_requests.invite(request.id, code_hash(code), as_of)
         uow.association_requests.add_step(request.id, "invited", RequestState.invited, as_of,
                                           _actor(by, partner.key), at or now())

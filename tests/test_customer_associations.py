@@ -4,6 +4,7 @@ PostgreSQL, with real settlement reading the associations they make."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -62,7 +63,14 @@ def test_a_code_works_once_and_a_made_up_code_not_at_all(channel):
     with pytest.raises(InputError, match="^CODE: not a valid invitation code"):
         customers.accept(channel.ws, code[:-1] + ("A" if code[-1] != "A" else "B"), day(3))
     other_id, other = invited(channel, reseller, "C-2")
-    assert other != code and len(other) >= 22  # 128 random bits, URL-safe base64
+    assert other != code and len(other) == 32  # 128 random bits as hex digits
+
+
+def test_no_code_looks_like_an_option_on_the_command_line(channel):
+    """A URL-safe code began with '-' once in 64 and `customers accept CODE` took it for an option."""
+    reseller = channel.partner("direct_reseller")
+    codes = [invited(channel, reseller, f"C-{n}")[1] for n in range(200)]
+    assert all(re.fullmatch("[0-9a-f]{32}", code) for code in codes), [c for c in codes if c.startswith("-")]
 
 
 def test_acceptance_on_a_day_associates_from_that_day_never_earlier(channel):
