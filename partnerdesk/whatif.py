@@ -25,14 +25,14 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     """Each partner's commission, discount and cost for the quarter under `plan` beside
     `current` (default: the plan in force).
 
-    The invoice lines' sums are read once for both plans; the partners' commissionable sums
+    The vendor's invoice lines' sums are read once for both plans; the partners' commissionable sums
     once per plan, as each plan names its own products that earn no commission."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
     with ws.reading() as uow:
         partners = billing_partners(uow)
         bases = [commission_base(uow.usage.commissionable_sums(quarter.months, p.non_commissionable_products), partners)
                  for p in (current, plan)]
-        lines = billed_lines(partners, ((m.key, uow.usage.billed_month_sums(m)) for m in quarter.months))
+        lines = billed_lines(uow.usage.vendor_line_sums(quarter.months))
     try:
         plans = (current, plan)
         costs = [PlanCost(plan=p, discounts=given, earned=earnings(quarter, p, partners, base))

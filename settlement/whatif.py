@@ -18,7 +18,7 @@ from kernel.partner_types import VENDOR_BILLED
 from kernel.periods import Quarter
 from settlement.commissions import agency_commission
 from settlement.invoices import line_discount_cents
-from settlement.monthly import OwnerSum, billed_sums, partner_order
+from settlement.monthly import partner_order
 from settlement.partners import Partner, discount_rate, tier_of
 from settlement.plan import Plan
 from settlement.quarterly import CommissionBase, settle_quarter
@@ -89,15 +89,12 @@ def discount_cents(gross_cents: Iterable[int], rate: Decimal) -> int:
     return sum(line_discount_cents(gross, ratio) for gross in gross_cents)
 
 
-def billed_lines(partners: Mapping[str, Partner], months: Iterable[tuple[str, Iterable[OwnerSum]]]) -> BilledLines:
-    """The lines of the vendor's invoices of each month (a distributor's include its tier-2
-    resellers' customers), kept as their rounded gross so each plan only applies its rates."""
-    lines: BilledLines = {}
-    for month, sums in months:
-        for bill_to, by_line in billed_sums(partners, sums).items():
-            if partners[bill_to].partner_type in VENDOR_BILLED:
-                lines.setdefault(bill_to, {})[month] = [cent_count_of(micros) for micros in by_line.values()]
-    return lines
+def billed_lines(line_sums: Mapping[str, Mapping[str, Iterable[int]]]) -> BilledLines:
+    """The lines of the vendor's invoices of each month (bill_to -> month -> each line's
+    micro-units; a distributor's include its tier-2 resellers' customers), kept as their rounded
+    gross so each plan only applies its rates."""
+    return {bill_to: {month: [cent_count_of(micros) for micros in sums] for month, sums in months.items()}
+            for bill_to, months in line_sums.items()}
 
 
 def discounts(plans: Sequence[Plan], partners: Mapping[str, Partner], lines: BilledLines) -> list[dict[str, Decimal]]:

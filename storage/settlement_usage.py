@@ -306,12 +306,41 @@ class Usage:
 
     def billed_month_sums(self, month: Month) -> list[OwnerSum]:
         """The month's usage of customers of direct resellers, distributors and tier-2 resellers per
-        owner ('P-n', made in SQL), customer and product."""
-        billed = ", ".join(f"'{t.value}'" for t in (*VENDOR_BILLED, PartnerType.tier2_reseller))
+        owner ('P-n', made in SQL), customer and product. The owners are named in a subquery so
+        that the database reads only their ranges of the (month, partner) key, not the agencies'."""
         return bulk.fetch(self._connection,
                           f"SELECT '{PARTNER_PREFIX}' || CAST(s.partner_id AS VARCHAR(20)), s.customer_id, s.product, "
-                          f"s.amount_micros FROM {sums.name} AS s JOIN {PartnerRow.__tablename__} AS p "
-                          f"ON p.id = s.partner_id WHERE s.month = ? AND p.partner_type IN ({billed})", (month.key,))
+                          f"s.amount_micros FROM {sums.name} AS s WHERE s.month = ? AND s.partner_id IN "
+                          f"(SELECT p.id FROM {PARTNERS} AS p WHERE p.partner_type IN ({_types(*BILLED_OWNERS)}))",
+                          (month.key,))
+
+    def vendor_line_sums(self, months: list[Month]) -> dict[str, dict[str, list[int]]]:
+        """The lines of the vendor's invoices of these months before rounding: bill_to ('P-n') ->
+        month -> each line's micro-units (one customer's product). A direct reseller's or a
+        distributor's invoice has its own usage, a distributor's also its tier-2 resellers'
+        (settlement.monthly.billed_sums, which settling a month uses, says the same). Only those
+        distributors' invoices can have two sums of one customer and product (the customer moved
+        within the month), so only they are added up by customer and product; every other sum is
+        a line already and is read as two integers, from the owners' ranges of the key."""
+        months_in = ", ".join("?" for _ in months)
+        tier2 = (f"SELECT t.parent_id FROM {PARTNERS} AS t WHERE t.partner_type = '{PartnerType.tier2_reseller.value}' "
+                 f"AND t.parent_id IS NOT NULL")
+        alone = (f"SELECT s.partner_id, s.month, s.amount_micros FROM {sums.name} AS s WHERE s.month IN ({months_in}) "
+                 f"AND s.partner_id IN (SELECT p.id FROM {PARTNERS} AS p WHERE p.partner_type IN "
+                 f"({_types(*VENDOR_BILLED)}) AND p.id NOT IN ({tier2}))")
+        shared = (f"SELECT COALESCE(p.parent_id, p.id), s.month, SUM(s.amount_micros) FROM {sums.name} AS s "
+                  f"JOIN {PARTNERS} AS p ON p.id = s.partner_id WHERE s.month IN ({months_in}) AND s.partner_id IN "
+                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = '{PartnerType.tier2_reseller.value}' "
+                  f"UNION {tier2}) GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
+        keys = [m.key for m in months]
+        lines: dict[str, dict[str, list[int]]] = {}
+        by_id: dict[int, dict[str, list[int]]] = {}
+        for bill_to, month, micros in bulk.fetch(self._connection, f"{alone} UNION ALL {shared}", (*keys, *keys)):
+            invoices = by_id.get(bill_to)
+            if invoices is None:
+                invoices = by_id[bill_to] = lines.setdefault(partner_key(bill_to), {})
+            invoices.setdefault(month, []).append(int(micros))
+        return lines
 
     def commissionable_sums(self, months: list[Month], excluded: Iterable[str],
                             owners: list[int] | None = None) -> list[CommissionableSum]:
@@ -333,6 +362,16 @@ class Usage:
         for s in self.commissionable_sums(months, excluded, owners):
             totals[s.owner] = totals.get(s.owner, 0) + s.micros
         return totals
+
+
+PARTNERS = PartnerRow.__tablename__
+BILLED_OWNERS = (*VENDOR_BILLED, PartnerType.tier2_reseller)
+"""Owners whose customers' usage is on an invoice (an agency's customers are the vendor's to bill)."""
+
+
+def _types(*partner_types: PartnerType) -> str:
+    """Partner types as an SQL list of literals."""
+    return ", ".join(f"'{t.value}'" for t in partner_types)
 
 
 def _counted(excluded: Iterable[str]):

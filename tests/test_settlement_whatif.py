@@ -95,3 +95,22 @@ def test_the_integer_discounts_round_half_up_to_the_cent_as_decimals_do(micros, 
     assert cent_count_of(micros) == as_cent_count(gross)
     assert discount_cents([cent_count_of(micros)], rate) == as_cent_count(to_cents(gross * rate))
     assert line_discount(gross, rate) == to_cents(gross * rate)
+
+
+def test_a_customer_moving_to_the_distributor_within_the_month_is_one_line_of_its_invoice(workspace, tmp_path):
+    channel = Channel(workspace, tmp_path)
+    distributor = channel.partner("distributor")  # tier standard: discount 0.10
+    reseller_of = channel.tier2(distributor)
+    reseller = channel.partner("direct_reseller")  # tier registered: discount 0.03
+    channel.customers([["T-1", reseller_of, "2026-01-01"], ["T-1", distributor, "2026-07-16"],
+                       ["R-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "T-1", "ecs", "2026-07-10", "0.05"], ["L2", "T-1", "ecs", "2026-07-20", "0.05"],
+                   ["L3", "R-1", "ecs", "2026-07-05", "33.335"], ["L4", "R-1", "oss", "2026-08-05", "10"]])
+    plan = draft(workspace, distributor__tiers__standard__discount_rate="0.15")
+    discounts = {row.partner_id: row.discount.model_dump(mode="json") for row in what_if(workspace, "2026-Q3", plan).partners}
+    # T-1's July is one line of the distributor's vendor invoice, 0.05 + 0.05 = 0.10: x 0.10 = 0.01 now,
+    # x 0.15 = 0.015 -> 0.02 (two lines of 0.05 would have given 0.005 -> 0.01 twice, 0.02, now).
+    assert discounts[distributor] == {"current": "0.01", "whatif": "0.02", "difference": "0.01"}
+    # R-1: July 33.335 -> 33.34 x 0.03 = 1.0002 -> 1.00; August 10.00 x 0.03 = 0.30; both plans alike
+    assert discounts[reseller] == {"current": "1.30", "whatif": "1.30", "difference": "0.00"}
+    assert reseller_of not in discounts  # the distributor's discount to it is no cost of the vendor's
