@@ -74,8 +74,11 @@ def from_cent_count(count: int) -> Decimal:
 
 
 def cent_text(count: int) -> str:
-    """A whole number of cents as `Money` writes it in JSON ("1234.50", "-0.05")."""
-    return str(Decimal(count).scaleb(-2))
+    """A whole number of cents as `Money` writes it in JSON ("1234.50", "-0.05"), made from the
+    integer's digits: every invoice line writes three, and a `Decimal` each was most of
+    settling a month."""
+    digits = str(abs(count)).rjust(3, "0")
+    return f"{'-' if count < 0 else ''}{digits[:-2]}.{digits[-2:]}"
 
 
 def decimal_from_text(text: str) -> Decimal:

@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import RULES_DIR
 from kernel.money import cents_of, parse_amount, to_cents, to_micros
@@ -82,6 +84,16 @@ def test_an_invoices_lines_read_and_write_as_the_contract_says_credits_and_adjus
          "adjusts": "2026-06"}]
     assert Invoice(**{**dict(invoice), "lines": list(invoice.lines)}) == invoice
     assert Invoice.model_validate({**json.loads(invoice.model_dump_json()), "discount_rate": "0.05"}) == invoice
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(min_value=-10**15, max_value=10**15))
+def test_a_lines_amounts_are_written_as_money_is_written_to_the_cent(cents):
+    invoice = build_invoice("vendor", "P-3", Month.parse("2026-07"), Decimal("0"), 30, {("C-1", "ecs"): cents * 10_000})
+    written = f"{Decimal(cents) / 100:.2f}"
+    assert json.loads(invoice.model_dump_json())["lines"][0] == {
+        "customer_id": "C-1", "product": "ecs", "gross": written, "discount": "0.00", "net": written}
+    assert json.loads(invoice.model_dump_json())["gross"] == written
 
 
 def test_bands_and_commissions_never_negative():
