@@ -143,12 +143,15 @@ def extract_facts(
     return facts
 
 
+_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
+_SETS = {name: spec.values for name, spec in FACTS.items() if spec.kind is FactKind.set}
+
+
 def display(name: str, facts: dict[str, int | str]) -> int | str:
     """A fact as a person reads it: money and decimals back to decimal text."""
-    spec = FACTS[name]
-    if spec.kind in (FactKind.money, FactKind.decimal):
+    if name in _IN_CENTS:
         return str(Decimal(facts[name]) * CENT)
-    if spec.kind is FactKind.set:
-        chosen = [v for v in spec.values if facts[f"{name}__{v}"]]
+    if name in _SETS:
+        chosen = [v for v in _SETS[name] if facts[f"{name}__{v}"]]
         return ", ".join(chosen) or "none"
     return facts[name]
