@@ -69,6 +69,10 @@ FACTS: dict[str, FactSpec] = {
 }
 
 
+_AREA_FLAGS = tuple((f"business_areas__{area}", area) for area in FACTS["business_areas"].values)
+"""The engine's flag of each business area, named once."""
+
+
 class Circumstances(BaseModel):
     """What the world looks like when the decision is made (injected, never read from a clock)."""
 
@@ -138,8 +142,8 @@ def extract_facts(
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
-    for area in FACTS["business_areas"].values:
-        facts[f"business_areas__{area}"] = int(area in areas)
+    for flag, area in _AREA_FLAGS:
+        facts[flag] = 1 if area in areas else 0
     return facts
 
 
