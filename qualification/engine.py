@@ -15,6 +15,7 @@ import json
 import threading
 
 import durable_rules_engine as rules_engine
+from pydantic_core import to_json
 
 from kernel.money import as_cent_count
 from kernel.partner_types import APPLICABLE, PartnerType
@@ -84,8 +85,10 @@ class Evaluator:
         self._sids = itertools.count(1)
 
     def _fired(self, fact: dict) -> list[str]:
-        """The names of the rules the fact fired, in the engine's order."""
-        code, state = rules_engine.assert_fact(self._handle, json.dumps(fact))
+        """The names of the rules the fact fired, in the engine's order. The fact's JSON is written
+        by pydantic-core (the facts are integers and words of a fixed list): the standard library's
+        encoder costs several times as much per decision."""
+        code, state = rules_engine.assert_fact(self._handle, to_json(fact).decode())
         if code not in (0, 3):  # 1: no rule handles it, 2: already asserted; neither can happen
             raise RuntimeError(f"durable_rules refused the fact (code {code})")
         action = rules_engine.start_action_for_state(self._handle, state)
