@@ -81,6 +81,8 @@ class Evaluator:
         ruleset = compile_ruleset(rulebook)
         self._handle = rules_engine.create_ruleset(f"qualification__{token}", json.dumps(ruleset))
         self._meanings = {name: _meaning(name) for name in ruleset if name != EVALUATED}
+        compared = set().union(*(_compared(rule["all"][0]["m"]) for rule in ruleset.values()))
+        self._read = tuple(sorted(compared - set(SUBJECT)))
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
@@ -102,10 +104,11 @@ class Evaluator:
     def firings(self, facts: dict[str, int | str]) -> Firings:
         """The fail and review firings of every check, per partner type, for these facts."""
         fired: Firings = {t: [] for t in APPLICABLE}
+        compared = {name: facts[name] for name in self._read}
         with self._lock:
             sid = str(next(self._sids))
             try:
-                names = self._fired({"id": sid, "sid": sid, **SUBJECT, **facts})
+                names = self._fired({"id": sid, "sid": sid, **SUBJECT, **compared})
             finally:
                 rules_engine.delete_state(self._handle, sid)
         meanings = self._meanings
@@ -114,6 +117,22 @@ class Evaluator:
                 partner_type, firing = meanings[name]
                 fired[partner_type].append(firing)
         return fired
+
+
+def _compared(pattern: dict) -> set[str]:
+    """The facts a compiled pattern compares, so the engine is sent only those: its keys that
+    are not operators, and the facts a threshold names (`$m`)."""
+    names: set[str] = set()
+    for key, value in pattern.items():
+        if key == "$and":
+            names = names.union(*map(_compared, value))
+        elif key.startswith("$"):
+            names |= _compared(value)
+        else:
+            names.add(key)
+            if isinstance(value, dict):
+                names.add(value["$m"])
+    return names
 
 
 def _meaning(rule: str) -> tuple[PartnerType, Firing]:
