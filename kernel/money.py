@@ -100,7 +100,12 @@ def contract_decimal(value: object) -> object:
     A number of more than MAX_DIGITS digits is refused here, in words."""
     if isinstance(value, bool):
         raise ValueError("must be a decimal number, not true or false")
-    number = decimal_from_text(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        number = decimal_from_text(value)
+        if len(value) <= MAX_DIGITS:  # it has no more digits than characters: counting them is not needed
+            return number
+    else:
+        number = value
     if isinstance(number, (int, Decimal)) and _digits(Decimal(number)) > MAX_DIGITS:
         raise ValueError(f"has more than {MAX_DIGITS} digits")
     return number

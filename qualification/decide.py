@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.application import Application
-from qualification.decision import CriterionResult, Decision, Status
+from qualification.decision import Decision, Status
 from qualification.engine import Firing, Firings, evaluator_for
 from qualification.facts import Circumstances, display, extract_facts
 from qualification.messages import words
@@ -40,8 +40,9 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
     return {c.id: status_of(c, mine.get(c.id, [])) for c in rulebook.criteria(partner_type)}
 
 
-def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> CriterionResult:
-    """One criterion's result from the firings of its checks."""
+def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> dict:
+    """One criterion's result from the firings of its checks, as the data of a `CriterionResult`
+    (the decision validates all of them in one call)."""
     status = status_of(criterion, mine)
     shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     if status is Status.failed:
@@ -53,15 +54,13 @@ def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str],
         check = criterion.actual_check
         template = criterion.review_message if status is Status.review else criterion.pass_message
         actual = shown
-    return CriterionResult(id=criterion.id, status=status, actual=shown, required=criterion.required_text,
-                           message=words(template, check, facts, territory, actual))
+    return {"id": criterion.id, "status": status, "actual": shown, "required": criterion.required_text,
+            "message": words(template, check, facts, territory, actual)}
 
 
 def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],
-             territory: str, firings: Firings | None = None) -> list[CriterionResult]:
+             territory: str, firings: Firings) -> list[dict]:
     """Every criterion of a partner type, in the order of its rule file."""
-    if firings is None:
-        firings = evaluator_for(rulebook).firings(facts)
     mine = _by_criterion(firings[partner_type])
     return [judge(c, mine.get(c.id, []), facts, territory) for c in rulebook.criteria(partner_type)]
 
@@ -83,18 +82,18 @@ def _decision(partner_type: PartnerType, situation: Circumstances, rulebook: Rul
               facts: dict[str, int | str], firings: Firings, territory: str) -> Decision:
     """The decision as one partner type, from the firings of the one engine run."""
     own = evaluate(rulebook, partner_type, facts, territory, firings)
-    failed = [r.id for r in own if r.status is Status.failed]
+    failed = [r["id"] for r in own if r["status"] is Status.failed]
     others = [t for t in APPLICABLE if t is not partner_type]
-    return Decision(
-        partner_type=partner_type,
-        eligible=not failed,
-        as_of=situation.as_of,
-        rules_version=rulebook.version,
-        criteria=own,
-        failed=failed,
-        to_review=[r.id for r in own if r.status is Status.review],
-        qualifies_as=[t for t in others if not any(f[2] == "fail" for f in firings[t])],
-    )
+    return Decision.model_validate({
+        "partner_type": partner_type,
+        "eligible": not failed,
+        "as_of": situation.as_of,
+        "rules_version": rulebook.version,
+        "criteria": own,
+        "failed": failed,
+        "to_review": [r["id"] for r in own if r["status"] is Status.review],
+        "qualifies_as": [t for t in others if not any(f[2] == "fail" for f in firings[t])],
+    })
 
 
 def decide(application: Application, situation: Circumstances, rulebook: Rulebook) -> Decision:

@@ -69,6 +69,10 @@ FACTS: dict[str, FactSpec] = {
 }
 
 
+_AREA_FLAGS = tuple((f"business_areas__{area}", area) for area in FACTS["business_areas"].values)
+"""The engine's flag of each business area, named once."""
+
+
 class Circumstances(BaseModel):
     """What the world looks like when the decision is made (injected, never read from a clock)."""
 
@@ -138,17 +142,20 @@ def extract_facts(
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
-    for area in FACTS["business_areas"].values:
-        facts[f"business_areas__{area}"] = int(area in areas)
+    for flag, area in _AREA_FLAGS:
+        facts[flag] = 1 if area in areas else 0
     return facts
+
+
+_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
+_SETS = {name: spec.values for name, spec in FACTS.items() if spec.kind is FactKind.set}
 
 
 def display(name: str, facts: dict[str, int | str]) -> int | str:
     """A fact as a person reads it: money and decimals back to decimal text."""
-    spec = FACTS[name]
-    if spec.kind in (FactKind.money, FactKind.decimal):
+    if name in _IN_CENTS:
         return str(Decimal(facts[name]) * CENT)
-    if spec.kind is FactKind.set:
-        chosen = [v for v in spec.values if facts[f"{name}__{v}"]]
+    if name in _SETS:
+        chosen = [v for v in _SETS[name] if facts[f"{name}__{v}"]]
         return ", ".join(chosen) or "none"
     return facts[name]

@@ -57,19 +57,18 @@ def _constant_text(kind: FactKind, value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _value(name: str, check: Check | None, facts: Facts, territory: str, actual: int | str | None) -> object:
-    if name == "actual":
-        return "" if actual is None else actual
-    if name == "territory":
-        return territory
-    if name == "value":
-        return threshold_text(check, facts) if check is not None else ""
-    if name == "shortfall":
-        return shortfall(check, facts) if check is not None else ""
-    return display(name, facts)
-
-
 def words(template: str, check: Check | None, facts: Facts, territory: str, actual: int | str | None) -> str:
     """A message template filled in; {actual} is the criterion's actual fact, {value} the check's threshold."""
-    return template.format_map({name: _value(name, check, facts, territory, actual)
-                                for name in placeholders(template)})
+    values = {}
+    for name in placeholders(template):
+        if name == "actual":
+            values[name] = "" if actual is None else actual
+        elif name == "territory":
+            values[name] = territory
+        elif name == "value":
+            values[name] = threshold_text(check, facts) if check is not None else ""
+        elif name == "shortfall":
+            values[name] = shortfall(check, facts) if check is not None else ""
+        else:
+            values[name] = display(name, facts)
+    return template.format_map(values)
