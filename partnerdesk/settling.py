@@ -88,14 +88,10 @@ def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[st
     def rate_of(adjusted: str, bill_to: str):
         return rates[adjusted, bill_to] if (adjusted, bill_to) in rates else discount_rate(plan, known[bill_to])
 
-    lines = adjustments.invoice_adjustments(known, uow.usage.late_month_sums(settled),
-                                            uow.usage.sums_beside_late(settled), rate_of)
-    owners = uow.usage.late_owners("month", settled)
-    adjusted = sorted({m for m, _ in owners})
-    agencies = adjustments.agency_adjustments(
-        month.key, known, owners,
-        uow.usage.commissionable_sums([Month.parse(m) for m in adjusted], plan.non_commissionable_products),
-        uow.periods.paid(adjusted), plan.agency.commission_rate)
+    lines = adjustments.invoice_adjustments(known, uow.usage.late_month_sums(settled), rate_of)
+    late = uow.usage.late_commissionable(settled, plan.non_commissionable_products)
+    agencies = adjustments.agency_adjustments(month.key, known, late, uow.periods.paid(sorted({m for m, _ in late})),
+                                              plan.agency.commission_rate)
     return lines, agencies
 
 

@@ -6,11 +6,11 @@ gets a separate commission entry per adjusted month. The next `settle quarter` r
 settled quarter that has late lines and pays the difference. Every adjustment names the period
 it adjusts; nothing issued earlier changes.
 
-An adjustment is the difference between what the period comes to now and what was issued for
-it, so a month's lines and its adjustments always add up to what the month would have been with
-all its lines at once, to the cent: an invoice adjustment line's gross is the month's line now,
-rounded, minus the line as invoiced so far (the same as rounding the late usage whenever
-amounts are whole cents).
+A month's late usage is billed as the contract describes it: per customer, product and adjusted
+month, the late usage summed and rounded like any line, discounted at the rate the adjusted
+month was settled with; an agency's late commissionable usage is rounded to the cent and earns
+the rate the month was paid with, as an entry of its own. A quarter is different: it is
+recomputed with its late usage (the band chosen again) and the difference is paid.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.money import ZERO, Money, cents_of
+from kernel.money import ZERO, Money, cents_of, to_cents
 from kernel.partner_types import VENDOR_BILLED, PartnerType
-from settlement.commissions import AgencyCommission, QuarterlyCommission, commission_on, quarterly_commission
+from settlement.commissions import AgencyCommission, QuarterlyCommission, quarterly_commission
 from settlement.invoices import InvoiceLine, discounted_line
 from settlement.monthly import OwnerSum, billed_sums, partner_order
 from settlement.partners import Partner
 from settlement.plan import Plan
-from settlement.quarterly import CommissionableSum
 
 MonthSum = tuple[str, str, str, str, int]
 """(month, owner 'P-n', customer, product, micro-units): usage of a settled month."""
@@ -52,49 +51,38 @@ def _by_month(sums: Iterable[MonthSum]) -> dict[str, list[OwnerSum]]:
     return months
 
 
-def invoice_adjustments(partners: Mapping[str, Partner], late: Iterable[MonthSum], now: Iterable[MonthSum],
+def invoice_adjustments(partners: Mapping[str, Partner], late: Iterable[MonthSum],
                         rate_of: Callable[[str, str], Decimal]) -> dict[str, list[InvoiceLine]]:
-    """Per bill_to, the adjustment lines for late usage not yet settled (none where the late
-    usage leaves the line's cents as they were invoiced).
-
-    `late`: the late usage per settled month, owner, customer and product; `now`: every owner's
-    usage of those months, customers and products as it stands, late usage included;
-    `rate_of(month, bill_to)`: the discount rate that month was settled with."""
-    late_months, now_months = _by_month(late), _by_month(now)
+    """Per bill_to, an adjustment line per customer, product and settled month with late usage
+    not yet settled (`late`, per month, owner, customer and product): that usage summed and
+    rounded like any line, discounted at `rate_of(month, bill_to)`, the rate the month was
+    settled with."""
+    late_months = _by_month(late)
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
     for month in sorted(late_months):
-        current = billed_sums(partners, now_months[month])
         for bill_to, arrived in billed_sums(partners, late_months[month]).items():
             rate = rate_of(month, bill_to)
-            for customer_id, product in sorted(arrived):
-                total = current.get(bill_to, {}).get((customer_id, product), 0)
-                gross = cents_of(total) - cents_of(total - arrived[customer_id, product])
-                if gross:
-                    lines[bill_to].append(discounted_line(customer_id, product, gross, rate, adjusts=month))
+            lines[bill_to] += [discounted_line(customer_id, product, cents_of(arrived[customer_id, product]), rate,
+                                               adjusts=month) for customer_id, product in sorted(arrived)]
     return lines
 
 
-def agency_adjustments(period: str, partners: Mapping[str, Partner], late_owners: Iterable[tuple[str, str]],
-                       now: Iterable[CommissionableSum], paid: Mapping[tuple[str, str], Paid],
-                       rate: Decimal) -> list[AgencyCommission]:
-    """An entry per agency and settled month it has late usage in, settled in `period`: the
-    month's commission recomputed now minus what was paid for it (`paid`, by (month, agency)),
-    at the rate the month was paid with (`rate` when the agency had no entry); `now`: the
-    commissionable sums as they stand, the plan's products that earn none left out."""
-    wanted = {(month, owner) for month, owner in late_owners if partners[owner].partner_type is PartnerType.agency}
-    micros: dict[tuple[str, str], int] = defaultdict(int)
-    for s in now:
-        if (s.month, s.owner) in wanted:
-            micros[s.month, s.owner] += s.micros
+def agency_adjustments(period: str, partners: Mapping[str, Partner], late: Mapping[tuple[str, str], int],
+                       paid: Mapping[tuple[str, str], Paid], rate: Decimal) -> list[AgencyCommission]:
+    """An entry, settled in `period`, per agency and settled month with late commissionable usage
+    (`late`: (month, owner) -> its micro-units not yet settled, the plan's products that earn
+    none left out): that usage rounded to the cent times the rate the month was paid with
+    (`paid`, by (month, agency); `rate` when the agency had no entry), rounded half up. A late
+    credit takes back what its usage earned: the entry is negative."""
     entries = []
-    for month, agency in sorted(wanted, key=lambda k: (partner_order(k[1]), k[0])):
-        before = paid.get((month, agency), Paid(tier=None, rate=rate))
-        commissionable = cents_of(micros[month, agency])
-        commission = commission_on(commissionable, before.rate)
-        if (commissionable, commission) != (before.commissionable, before.commission):
-            entries.append(AgencyCommission(
-                partner_id=agency, period=period, commissionable=commissionable - before.commissionable,
-                rate=before.rate, commission=commission - before.commission, adjusts=month))
+    for (month, agency), micros in sorted(late.items(), key=lambda item: (partner_order(item[0][1]), item[0][0])):
+        if partners[agency].partner_type is not PartnerType.agency or not micros:
+            continue
+        month_rate = paid[month, agency].rate if (month, agency) in paid else rate
+        commissionable = cents_of(micros)
+        entries.append(AgencyCommission(partner_id=agency, period=period, commissionable=commissionable,
+                                        rate=month_rate, commission=to_cents(commissionable * month_rate),
+                                        adjusts=month))
     return entries
 
 

@@ -94,13 +94,16 @@ def _pending(table, kind: str, months: Iterable[str]):
 
 def _late_usage(kind: str, months: Iterable[str]):
     """The late lines and day sums of these months not yet accounted for by a settlement of this
-    kind, as one relation of month, customer_id, product, usage_date and amount_micros."""
+    kind, as one relation of month, customer_id, product, usage_date, amount_micros and
+    commissionable_micros."""
     months = sorted(months)
+    commissionable = case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0)
     return union_all(
-        select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros)
+        select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
+               commissionable.label("commissionable_micros"))
         .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months)),
         select(late_days.c.month, day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date,
-               day_sums.c.amount_micros)
+               day_sums.c.amount_micros, day_sums.c.commissionable_micros)
         .select_from(late_days.join(day_sums, late_days.c.day_sum_id == day_sums.c.id))
         .where(*_pending(late_days, kind, months)),
     ).subquery("late_usage")
@@ -278,16 +281,17 @@ class Usage:
                      .group_by(usage.c.month, owner, usage.c.customer_id, usage.c.product))
         return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
 
-    def sums_beside_late(self, months: Iterable[str]) -> list[MonthSum]:
-        """Every owner's stored sum of the months, customers and products that have late usage
-        not yet on an invoice: what those invoice lines come to now."""
+    def late_commissionable(self, months: Iterable[str], excluded: Iterable[str]) -> dict[tuple[str, str], int]:
+        """(month, owner 'P-n') -> the commissionable micro-units of its late usage of these settled
+        months not yet settled, the `excluded` products (the plan's that earn none) left out."""
         usage = _late_usage("month", months)
-        keys = select(usage.c.month, usage.c.customer_id, usage.c.product).distinct().subquery("late_key")
-        statement = (select(sums.c.month, sums.c.partner_id, sums.c.customer_id, sums.c.product, sums.c.amount_micros)
-                     .join(keys, and_(keys.c.month == sums.c.month, keys.c.customer_id == sums.c.customer_id,
-                                      keys.c.product == sums.c.product))
-                     .where(sums.c.partner_id != NO_PARTNER))
-        return [(m, partner_key(o), c, p, int(s)) for m, o, c, p, s in self._session.execute(statement)]
+        span = _spans(select(usage.c.customer_id))
+        excluded = sorted(excluded)
+        counted = (case((usage.c.product.in_(excluded), 0), else_=usage.c.commissionable_micros) if excluded
+                   else usage.c.commissionable_micros)
+        statement = (select(usage.c.month, span.c.partner_id, func.sum(counted)).select_from(_owned(span, usage))
+                     .where(span.c.partner_id.is_not(None)).group_by(usage.c.month, span.c.partner_id))
+        return {(m, partner_key(o)): int(s) for m, o, s in self._session.execute(statement)}
 
     def late_owners(self, kind: str, months: Iterable[str]) -> set[tuple[str, str]]:
         """(month, owner 'P-n') of the late usage of these months not yet accounted for by a

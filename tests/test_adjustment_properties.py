@@ -1,5 +1,8 @@
 """Late lines, whatever order they arrive in: random billing lines delivered in random batches
-between settlements add up, per partner and month, to what all of them settle to at once.
+between settlements settle, per partner and month, as the contract says: the lines known when
+a month is settled are its invoice lines, and the late ones each later settlement picks up are
+summed per customer and product and rounded like any line; an agency's late commissionable
+usage earns its own entry; a settled quarter is recomputed with its late lines.
 
 Each example bills its own quarter Q (months m0, m1, m2): batch k is imported, then month k is
 settled, for k = 0..3 (m3 is the next quarter's first month, when the last late lines settle);
@@ -50,15 +53,16 @@ def cents(amount: Decimal) -> Decimal:
 
 
 def expected_gross(owners: dict, rows: list) -> dict:
-    """(bill_to, month) -> the gross of its invoice lines with every line known at once."""
+    """(bill_to, month) -> the gross of its invoice lines and adjustment lines: per customer,
+    product and the settlement that carries them, the lines summed and rounded."""
     sums = defaultdict(Decimal)
-    for _, customer, product, month, _, amount in rows:
+    for customer, product, month, settled_by, amount in rows:
         kind = customer[0]
         billed_by = {"R": ["R"], "D": ["D"], "T": ["D", "T"]}.get(kind, [])
         for bill_to in billed_by:
-            sums[owners[bill_to], month, customer, product] += amount
+            sums[owners[bill_to], month, customer, product, settled_by] += amount
     gross = defaultdict(Decimal)
-    for (bill_to, month, _, _), amount in sums.items():
+    for (bill_to, month, *_), amount in sums.items():
         gross[bill_to, month] += cents(amount)
     return {key: total for key, total in gross.items() if total}
 
@@ -91,14 +95,20 @@ def test_lines_in_any_order_settle_to_what_they_come_to_at_once(channel, lines):
         for invoice in result.invoices:
             for invoice_line in invoice.lines:
                 gross[invoice.bill_to, invoice_line.adjusts or result.period] += invoice_line.gross
+    keys = [m.key for m in months]
     assert {key: total for key, total in gross.items() if total} == expected_gross(
-        channel.owners, [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows])
+        channel.owners, [(r[1], r[2], r[3], max(r[6], keys.index(r[3])), r[5]) for r in rows])
 
     agency = channel.owners["A"]
-    for month in months[:3]:
+    for index, month in enumerate(months[:3]):
         paid = sum((c.commission for r in results for c in r.agency_commissions
                     if c.partner_id == agency and (c.adjusts or r.period) == month.key), Decimal(0))
-        assert paid == max(Decimal(0), cents(commissionable(rows, "A", [month.key]) * Decimal("0.10")))
+        known = [r for r in rows if r[6] <= index]
+        expected = max(Decimal(0), cents(commissionable(known, "A", [month.key]) * Decimal("0.10")))
+        for batch in range(index + 1, len(months)):
+            late = [r for r in rows if r[6] == batch]
+            expected += cents(commissionable(late, "A", [month.key]) * Decimal("0.10"))
+        assert paid == expected
 
     performance = commissionable(rows, "R", [m.key for m in months[:3]])
     rate = Decimal("0.04") if performance >= 100_000 else Decimal("0.02")

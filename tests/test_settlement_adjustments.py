@@ -32,50 +32,57 @@ def json_of(model) -> dict:
 def test_a_late_line_goes_on_the_next_invoice_as_an_adjustment_of_its_month(channel):
     reseller = channel.partner("direct_reseller")  # registered: 3 % discount
     channel.customers([["C-1", reseller, "2026-01-01"]])
-    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100.00"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100.004"]])
     [july] = settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices
-    # July: 100.00, discount 3.00, net 97.00
-    channel.usage([["L2", "C-1", "ecs", "2026-07-20", "40.005"],   # late: July is settled
+    # July: 100.004 -> 100.00, discount 3.00, net 97.00
+    channel.usage([["L2", "C-1", "ecs", "2026-07-20", "40.002"],   # late: July is settled
                    ["L3", "C-1", "ecs", "2026-08-05", "10.00"]], name="late.csv")
 
     [august] = settle_month(channel.ws, "2026-08", as_of=SEP_1).invoices
     # August's own line: 10.00, discount 0.30, net 9.70.
-    # The July line is now 100.00 + 40.005 = 140.005 -> 140.01, of which 100.00 was invoiced:
-    # adjustment 40.01, discount 40.01 x 0.03 = 1.2003 -> 1.20, net 38.81.
+    # The late July usage is a line of its own, rounded like any line: 40.002 -> 40.00 (not the
+    # 140.006 -> 140.01 the July line would now come to, less the 100.00 invoiced),
+    # discount 40.00 x 0.03 = 1.20, net 38.80.
     assert [json_of(line) for line in august.lines] == [
         {"customer_id": "C-1", "product": "ecs", "gross": "10.00", "discount": "0.30", "net": "9.70"},
-        {"customer_id": "C-1", "product": "ecs", "gross": "40.01", "discount": "1.20", "net": "38.81",
+        {"customer_id": "C-1", "product": "ecs", "gross": "40.00", "discount": "1.20", "net": "38.80",
          "adjusts": "2026-07"}]
-    # invoice: gross 10.00 + 40.01 = 50.01, discount 0.30 + 1.20 = 1.50, total 48.51
-    assert (str(august.gross), str(august.discount), str(august.total)) == ("50.01", "1.50", "48.51")
+    # invoice: gross 10.00 + 40.00 = 50.00, discount 0.30 + 1.20 = 1.50, total 48.50
+    assert (str(august.gross), str(august.discount), str(august.total)) == ("50.00", "1.50", "48.50")
     assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == [july]  # issued: unchanged
     assert (str(july.total), july.lines[0].adjusts) == ("97.00", None)
     assert settle_month(channel.ws, "2026-08", as_of=SEP_1).invoices == [august]  # settling twice
     assert [i.total for i in invoice_balances(channel.ws, OCT_1).invoices] == [july.total, august.total]
 
     channel.usage([["L4", "C-1", "ecs", "2026-07-21", "0.003"]], name="tiny.csv")
-    # July's line now 140.008 -> 140.01, all invoiced: no adjustment line, and September has no invoice
-    assert settle_month(channel.ws, "2026-09", as_of=OCT_1).invoices == []
+    # like any line, late usage that rounds to nothing is still a line: 0.003 -> 0.00 on September's invoice
+    [september] = settle_month(channel.ws, "2026-09", as_of=OCT_1).invoices
+    assert [json_of(line) for line in september.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "0.00", "discount": "0.00", "net": "0.00",
+         "adjusts": "2026-07"}]
+    assert str(september.total) == "0.00"
 
 
 def test_a_late_agency_line_is_a_separate_commission_entry_and_a_credit_claws_back(channel):
     agency = channel.partner("agency")
     channel.customers([["C-A", agency, "2026-01-01"]])
-    channel.usage([["L1", "C-A", "ecs", "2026-07-03", "1000.00"]])
+    channel.usage([["L1", "C-A", "ecs", "2026-07-03", "1000.05"]])
+    # 1000.05 x 0.10 = 100.005 -> 100.01
     assert [json_of(c) for c in settle_month(channel.ws, "2026-07", as_of=AUG_1).agency_commissions] == [
-        {"partner_id": agency, "period": "2026-07", "commissionable": "1000.00", "rate": "0.10",
-         "commission": "100.00"}]
-    channel.usage([["L2", "C-A", "ecs", "2026-07-30", "250.00"],
+        {"partner_id": agency, "period": "2026-07", "commissionable": "1000.05", "rate": "0.10",
+         "commission": "100.01"}]
+    channel.usage([["L2", "C-A", "ecs", "2026-07-30", "250.05"],
                    ["L3", "C-A", "marketplace", "2026-07-30", "999.00"],   # not commissionable
                    ["L4", "C-A", "oss", "2026-08-02", "30.00"]], name="late.csv")
-    # July now 1000.00 + 250.00 = 1250.00 commissionable -> 125.00; paid 100.00: +25.00
+    # the late July usage earns on its own: 250.05 x 0.10 = 25.005 -> 25.01 (not July's
+    # 1250.10 x 0.10 = 125.01 less the 100.01 paid)
     assert [json_of(c) for c in settle_month(channel.ws, "2026-08", as_of=SEP_1).agency_commissions] == [
         {"partner_id": agency, "period": "2026-08", "commissionable": "30.00", "rate": "0.10", "commission": "3.00"},
-        {"partner_id": agency, "period": "2026-08", "commissionable": "250.00", "rate": "0.10",
-         "commission": "25.00", "adjusts": "2026-07"}]
+        {"partner_id": agency, "period": "2026-08", "commissionable": "250.05", "rate": "0.10",
+         "commission": "25.01", "adjusts": "2026-07"}]
 
     channel.usage([["L5", "C-A", "ecs", "2026-07-31", "-400.00"]], name="credit.csv")
-    # July now 1250.00 - 400.00 = 850.00 -> 85.00; paid 100.00 + 25.00 = 125.00: -40.00 back
+    # a late credit takes back what it earned: -400.00 x 0.10 = -40.00
     [credit] = settle_month(channel.ws, "2026-09", as_of=OCT_1).agency_commissions
     assert json_of(credit) == {"partner_id": agency, "period": "2026-09", "commissionable": "-400.00",
                                "rate": "0.10", "commission": "-40.00", "adjusts": "2026-07"}
