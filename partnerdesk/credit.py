@@ -3,7 +3,8 @@
 `credit_report` is `partnerdesk credit` and the settlement page; `partner_credit` one partner's
 line (the partner's home page); `set_credit_limit` a manager's override, kept with its reason
 in the partner's terms trail (append-only). Exposure counts invoices issued and payments made
-by `as_of`, and the usage of the months up to `as_of`'s whose invoices were not issued by then.
+by `as_of`, and the usage dated by `as_of` of the months whose invoices were not issued by then
+(usage dated later has not happened on that day).
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ class CreditReport(BaseModel):
 
 def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date,
               owners: list[int] | None) -> dict[str, int]:
-    """Micro-units per vendor-billed partner not on an invoice issued by `as_of`: the usage of the
-    months whose invoices were not issued by then, and the late lines of those that were which no
-    settlement has put on an invoice yet (`owners`: only these partners' usage)."""
+    """Micro-units per vendor-billed partner not on an invoice issued by `as_of`: the usage dated
+    by then of the months whose invoices were not issued by then, and the late lines of those that
+    were which no settlement has put on an invoice yet (`owners`: only these partners' usage)."""
     invoiced = [p.period for p in uow.periods.list() if p.kind == "month" and Month.parse(p.period).end <= as_of]
     unbilled = uow.exposure.unbilled_micros(as_of, invoiced, owners)
     for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced, owners):

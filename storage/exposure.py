@@ -1,17 +1,18 @@
 """What vendor-billed partners owe, read for credit control: the unpaid balance of the vendor's
 invoices to them and the gross of their usage not yet invoiced (from the partners' monthly sums
-per product), each summed by the database."""
+per product, and the lines of a month not over yet), each summed by the database."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlmodel import Session
 
 from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
 from storage.settlement_tables import InvoiceRow, PartnerSumRow, PaymentRow
+from storage.settlement_usage import owned_usage
 from storage.tables import PartnerRow
 
 
@@ -35,15 +36,19 @@ class Exposure:
 
     def unbilled_micros(self, as_of: dt.date, invoiced: list[str], owners: list[int] | None = None) -> dict[str, int]:
         """Per vendor-billed partner ('P-n'): the usage of its customers (a distributor's with its
-        tier-2 resellers') in the months up to `as_of`'s other than the `invoiced` ones; with
-        `owners` (partner row ids), only the usage of those partners' customers."""
+        tier-2 resellers') dated by `as_of`, but for the `invoiced` months; with `owners` (partner
+        row ids), only the usage of those partners' customers. Whole months are read from the
+        partners' monthly sums; a month `as_of` ends within, by usage date up to it."""
+        partial = Month.of(as_of + dt.timedelta(days=1))
+        whole = select(PartnerSumRow.partner_id, PartnerSumRow.amount_micros).where(
+            PartnerSumRow.month < partial.key, PartnerSumRow.month.not_in(invoiced))
+        usage = union_all(whole, owned_usage(partial.first_day, as_of)).subquery("unbilled")
         bill_to = case((PartnerRow.partner_type == PartnerType.tier2_reseller.value, PartnerRow.parent_id),
                        else_=PartnerRow.id)
-        statement = (select(bill_to, func.sum(PartnerSumRow.amount_micros))
-                     .join(PartnerRow, PartnerRow.id == PartnerSumRow.partner_id)
-                     .where(PartnerSumRow.month <= Month.of(as_of).key, PartnerSumRow.month.not_in(invoiced),
-                            PartnerRow.partner_type.in_([*(t.value for t in VENDOR_BILLED),
+        statement = (select(bill_to, func.sum(usage.c.amount_micros))
+                     .join(PartnerRow, PartnerRow.id == usage.c.partner_id)
+                     .where(PartnerRow.partner_type.in_([*(t.value for t in VENDOR_BILLED),
                                                          PartnerType.tier2_reseller.value]),
-                            *([] if owners is None else [PartnerSumRow.partner_id.in_(owners)]))
+                            *([] if owners is None else [usage.c.partner_id.in_(owners)]))
                      .group_by(bill_to))
         return {partner_key(partner_id): int(micros) for partner_id, micros in self._session.execute(statement)}

@@ -86,6 +86,16 @@ def _usage(where=lambda table: ()):
     ).subquery("usage")
 
 
+def owned_usage(first: dt.date, last: dt.date):
+    """The lines and day sums dated `first` through `last`, each with the row id of the partner
+    it belongs to on its date (null: none), as a select of partner_id and amount_micros: what
+    `partner_usage_sum` adds up, for part of a month. Only those customers' associations are
+    spanned, as in `late_month_sums`."""
+    usage = _usage(lambda table: (table.c.usage_date >= first, table.c.usage_date <= last))
+    span = _spans(select(usage.c.customer_id))
+    return select(span.c.partner_id, usage.c.amount_micros).select_from(_owned(span, usage))
+
+
 def _pending(table, kind: str, months: Iterable[str]):
     """Late rows of these months (of `late_line` or `late_day_sum`) not yet accounted for by a
     settlement of this kind ('month' or 'quarter')."""

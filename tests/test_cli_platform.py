@@ -195,3 +195,35 @@ def test_statements_show_late_lines_and_a_quarters_commission_adjustment(cli, tm
     for figure in ("-8000.00", "-640.00", "-7360.00", "adjusts 2026-09", "-5520.00", "40.00", "-2280.00",
                    "adjusts 2026-Q3", "Commission total: -2240.00"):
         assert figure in text, figure
+
+
+def test_a_statement_shows_the_tier_in_force_in_its_period(cli, tmp_path):
+    """Shipped plan: gold 8 % discount; registered 3 % discount and 1 % commission."""
+    ws = Workspace.open(Settings(database_url=cli.database_url, rules_dir=RULES_DIR))
+    channel = Channel(ws, tmp_path)
+    reseller = channel.partner("direct_reseller", tier="gold")
+    channel.customers([["C-G", reseller, "2026-01-01"]])
+    channel.usage([["L1", "C-G", "ecs", "2026-07-10", "50000.00"], ["L2", "C-G", "ecs", "2026-08-10", "30000.00"],
+                   ["L3", "C-G", "ecs", "2026-09-10", "20000.00"]])
+    settling.settle_month(ws, "2026-07", as_of=dt.date(2026, 8, 1))
+    moved = cli("tiers", "set", reseller, "--tier", "registered", "--reason", "tier review", "--by", "Morgan")
+    assert moved.json["in_force_from"] == "2026-08"  # July is settled at gold
+    settling.settle_month(ws, "2026-08", as_of=dt.date(2026, 9, 1))
+    settling.settle_month(ws, "2026-09", as_of=dt.date(2026, 10, 1))
+    settling.settle_quarter(ws, "2026-Q3", as_of=dt.date(2026, 10, 1))
+
+    def shown(period: str) -> dict:
+        found = cli("statement", reseller, "--period", period, "--as-of", "2026-10-15")
+        assert found.code == 0, found.stderr
+        return found.json
+
+    # July at gold: 50000.00 x 0.08 = 4000.00 discount; September at registered: 20000.00 x 0.03 = 600.00
+    july, september = shown("2026-07"), shown("2026-09")
+    assert (july["tier"], july["invoices"][0]["discount"]) == ("gold", "4000.00")
+    assert (september["tier"], september["invoices"][0]["discount"]) == ("registered", "600.00")
+    # Q3's commission is settled at the tier in force in September: 100000.00 x 0.01 = 1000.00
+    q3 = shown("2026-Q3")
+    assert q3["tier"] == "registered"
+    assert [(c["tier"], c["commission"]) for c in q3["commissions"]] == [("registered", "1000.00")]
+    # October, not settled yet: registered too
+    assert shown("2026-10")["tier"] == "registered"

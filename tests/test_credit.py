@@ -8,15 +8,19 @@ next month and due 30 days later.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from conftest import RULES_DIR
+from partnerdesk.deliveries import import_delivery
 from partnerdesk.payments import import_payments
 from partnerdesk.settings import Settings
 from partnerdesk.settling import settle_month
 from partnerdesk.term_changes import terms_history
 from partnerdesk.workspace import Workspace
-from settlement_world import Channel
+from settlement_world import USAGE_HEADER, Channel
+from storage.usage_engines import DuckDBEngine
 
 
 @pytest.fixture
@@ -80,6 +84,28 @@ def test_a_distributors_exposure_includes_its_tier2_resellers_customers(cli, cha
     assert line_of(report, distributor) == {
         "partner_id": distributor, "credit_limit": "1500000.00", "unpaid": "0.00", "unbilled": "1250.50",
         "exposure": "1250.50", "available": "1498749.50", "over_limit": False}
+
+
+def test_usage_dated_after_the_as_of_day_is_not_exposure_yet(cli, channel, reseller):
+    # R-1 leaves for another reseller on 09-14; day sums of a DuckDB delivery count like lines
+    other = channel.partner("direct_reseller")
+    channel.customers([["R-1", other, "2026-09-14"]], name="moved.csv")
+    channel.usage([["L4", "R-1", "ecs", "2026-09-13", "1000.004"], ["L5", "R-1", "ecs", "2026-09-15", "200"],
+                   ["L6", "R-1", "ecs", "2026-09-16", "30000"], ["L7", "R-1", "ecs", "2026-09-30", "4000"]],
+                  name="september.csv")
+    delivery = channel.file("delivery.csv", USAGE_HEADER, [["D1", "R-1", "rds", "2026-09-01", "0.001", "true"],
+                                                           ["D2", "R-1", "rds", "2026-09-15", "7", "true"]])
+    import_delivery(channel.ws, delivery, DuckDBEngine(), lambda stage: None, dt.datetime.now(dt.timezone.utc))
+    # 2026-09-15: the reseller's August 180000.00, and of September what is dated by the 15th and
+    # its own: 96000.00 (09-05) + 1000.004 (09-13) + 0.001 (09-01); 277000.005 -> 277000.01.
+    # The other reseller: 200.00 + 7.00 of the 15th; 30000.00 (09-16) and 4000.00 (09-30) have
+    # not happened yet
+    assert line_of(cli("credit", "--as-of", "2026-09-15"), reseller)["unbilled"] == "277000.01"
+    assert line_of(cli("credit", "--as-of", "2026-09-15"), other)["unbilled"] == "207.00"
+    # 2026-09-29: 30000.00 of the 16th has happened; 2026-09-30: all of September, 34207.00
+    assert line_of(cli("credit", "--as-of", "2026-09-29"), other)["unbilled"] == "30207.00"
+    assert line_of(cli("credit", "--as-of", "2026-09-30"), other)["unbilled"] == "34207.00"
+    assert line_of(cli("credit", "--as-of", "2026-09-30"), reseller)["unbilled"] == "277000.01"
 
 
 def test_a_managers_override_sets_the_limit_and_is_kept_with_its_reason(cli, channel, reseller):
