@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from kernel.money import ZERO, Money, cents_of, to_cents
 from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.periods import Quarter
 from settlement.commissions import AgencyCommission, QuarterlyCommission, quarterly_commission
 from settlement.invoices import InvoiceLine, discounted_line
 from settlement.monthly import OwnerSum, billed_sums, partner_order
@@ -98,13 +99,15 @@ def quarter_adjustments(plan: Plan, partners: Mapping[str, Partner], quarter: st
                         paid: Mapping[str, Paid]) -> list[QuarterlyCommission]:
     """A settled quarter recomputed for the partners with late usage in it (`performance`: their
     commissionable micro-units of the quarter now): the band chosen again on the new total, on
-    the tier the quarter was settled with, and the difference to what was paid as an entry."""
-    entries = []
+    the tier the quarter was settled with (a manager's later change does not reach back; a
+    partner paid nothing then has the tier in force in the quarter's last month), and the
+    difference to what was paid as an entry."""
+    last_month, entries = Quarter.parse(quarter).months[-1].key, []
     for partner_id in sorted(performance, key=partner_order):
         partner, before = partners[partner_id], paid.get(partner_id)
         if before is not None and before.tier:
-            partner = partner.model_copy(update={"tier": before.tier})
-        now = quarterly_commission(plan, partner, performance[partner_id])
+            partner = partner.model_copy(update={"tier": before.tier, "tier_changes": ()})
+        now = quarterly_commission(plan, partner, performance[partner_id], last_month)
         before = before or Paid(tier=now.tier, rate=now.rate)
         if (now.commissionable, now.commission) != (before.commissionable, before.commission):
             entries.append(QuarterlyCommission(

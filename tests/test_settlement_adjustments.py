@@ -15,6 +15,7 @@ from partnerdesk.errors import InputError
 from partnerdesk.lookups import quarter_commissions
 from partnerdesk.payments import invoice_balances
 from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
+from partnerdesk.tiers import set_tier
 from settlement_world import Channel
 
 AUG_1, SEP_1, OCT_1, JAN_1 = dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2027, 1, 1)
@@ -114,6 +115,24 @@ def test_a_late_line_that_lifts_a_settled_quarter_over_a_band_is_paid_next_quart
     # paid 1800.00 + 2400.00 = 4200.00, so 2300.00 is clawed back.
     assert json_of(clawback) == {"partner_id": gold, "tier": "gold", "commissionable": "-10000.00",
                                  "rate": "0.02", "commission": "-2300.00", "adjusts": "2026-Q3"}
+
+
+def test_a_settled_quarter_is_recomputed_on_the_tier_it_was_settled_with_after_a_tier_change(channel):
+    gold = channel.partner("direct_reseller", tier="gold")  # 2 %, 4 % from 100 000
+    channel.customers([["C-G", gold, "2026-01-01"]])
+    channel.usage([["L1", "C-G", "ecs", "2026-08-15", "90000.00"]])
+    for month in ("2026-07", "2026-08", "2026-09"):
+        settle_month(channel.ws, month, as_of=OCT_1)
+    settle_quarter(channel.ws, "2026-Q3", as_of=OCT_1)  # 90000.00 x 0.02 = 1800.00
+    assert set_tier(channel.ws, gold, "registered", "fewer sales", "maria").in_force_from == "2026-10"
+    channel.usage([["L2", "C-G", "ecs", "2026-09-30", "15000.00"],    # late for 2026-Q3
+                   ["L3", "C-G", "ecs", "2026-10-02", "1000.00"]], name="late.csv")
+    # Q4's own, registered: 1000.00 x 0.01 = 10.00. Q3 again, still gold: 105000.00 reaches the
+    # 100 000 band, x 0.04 = 4200.00, less the 1800.00 paid = 2400.00.
+    assert [json_of(c) for c in settle_quarter(channel.ws, "2026-Q4", as_of=JAN_1).commissions] == [
+        {"partner_id": gold, "tier": "registered", "commissionable": "1000.00", "rate": "0.01", "commission": "10.00"},
+        {"partner_id": gold, "tier": "gold", "commissionable": "15000.00", "rate": "0.04", "commission": "2400.00",
+         "adjusts": "2026-Q3"}]
 
 
 def test_a_period_that_has_not_ended_is_refused_and_nothing_is_written(channel):
