@@ -125,3 +125,12 @@ def test_bad_files_exit_2_naming_every_bad_row_and_write_nothing(cli, channel):
     channel.partner("agency")
     assert refused(cli("demo")).strip() == ("partnerdesk: demo: the database is not empty; "
                                             "the demo loads only into an empty database")
+
+
+def test_a_line_id_sent_again_with_another_amount_is_refused_naming_the_files_amount_column(cli, channel):
+    first = channel.file("usage.csv", USAGE_HEADER, [["L1", "C-1", "ecs", "2026-07-02", "1", "true"]])
+    assert cli("usage", "import", first).code == 0
+    bad = channel.file("bad.csv", USAGE_HEADER, [["L1", "C-1", "ecs", "2026-07-02", "2", "true"]])
+    assert refused(cli("usage", "import", bad)).splitlines() == [
+        f"partnerdesk: {bad}: 1 bad row, nothing imported",
+        f"{bad}: line 2: line_id: 'L1' is already present with a different amount"]
