@@ -12,12 +12,12 @@ one, so there it may be left out.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel
 
 from kernel.directory import PartnerRecord
-from kernel.money import ZERO, Money, cents_of
+from kernel.money import ZERO, Money, cents_of, decimal_from_text
 from kernel.partner_types import PartnerType
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
@@ -30,13 +30,14 @@ from storage.uow import UnitOfWork
 
 
 def _rate(text: str | Decimal | None, ceiling: Decimal) -> Decimal | None:
+    """A rate of its own, read in the contract's decimal grammar like every other decimal."""
     if text is None or str(text).strip() == "":
         return None
     try:
-        rate = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise InputError(f"--discount: {shown(text)} is not a decimal rate (0.07 is 7 %)") from None
-    if not rate.is_finite() or not 0 <= rate <= ceiling:
+        rate = decimal_from_text(str(text))
+    except ValueError as error:
+        raise InputError(f"--discount: {shown(text)} is not a decimal rate (0.07 is 7 %): it {error}") from None
+    if not 0 <= rate <= ceiling:
         raise InputError(f"--discount: {shown(text)} must be a rate between 0 and {ceiling}, the distributor's "
                          f"own discount (0.07 is 7 %)")
     return rate

@@ -47,6 +47,15 @@ def test_tier2_add_registers_under_a_distributor_only(cli, channel):
         f"partnerdesk: --distributor: {reseller} is not a distributor (direct_reseller)")
 
 
+@pytest.mark.parametrize("discount", ["5E-2", " 0.05", "1_0e-2", ".05"])
+def test_tier2_add_reads_its_discount_in_the_contracts_decimal_grammar(cli, channel, discount):
+    distributor = channel.partner("distributor")
+    message = refused(cli("tier2", "add", "--distributor", distributor, "--name", "E1", "--discount", discount))
+    assert message.startswith(f"partnerdesk: --discount: {discount!r} is not a decimal rate (0.07 is 7 %): it must "
+                              "be a decimal of digits")
+    assert resellers_of(channel.ws, distributor, AS_OF) == []
+
+
 def test_tier2_add_keeps_a_contact_e_mail_when_given_and_refuses_a_bad_one(cli, channel):
     distributor = channel.partner("distributor")
     bad = refused(cli("tier2", "add", "--distributor", distributor, "--name", "Orchard Tech",
