@@ -23,6 +23,7 @@ from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
 from kernel.validation import email_address, shown
 from partnerdesk.errors import InputError
+from partnerdesk.standing import require_active
 from partnerdesk.workspace import Workspace
 from settlement.invoices import PaymentStatus, payment_status
 from settlement.plan import Plan
@@ -59,13 +60,15 @@ def _ceiling(plan: Plan, distributor: PartnerRecord) -> Decimal:
 
 
 def register_tier2(uow: UnitOfWork, distributor: PartnerRecord, name: str, discount: str | Decimal | None,
-                   plan: Plan, at: dt.datetime, contact_email: str | None = None) -> PartnerRecord:
-    """A tier-2 reseller under the distributor, inside the caller's unit of work."""
+                   plan: Plan, as_of: dt.date, at: dt.datetime, contact_email: str | None = None) -> PartnerRecord:
+    """A tier-2 reseller under the distributor, inside the caller's unit of work; the one way in
+    for the command and the page, so both refuse a distributor that is not active on `as_of`."""
     name = (name or "").strip()
     if not name:
         raise InputError("--name: the tier-2 reseller's name is required")
     if distributor.partner_type is not PartnerType.distributor:
         raise InputError(f"--distributor: {distributor.key} is not a distributor ({distributor.partner_type.value})")
+    require_active(uow, distributor, as_of, "registering a tier-2 reseller")
     rate = _rate(discount, _ceiling(plan, distributor))
     email = _email(contact_email)
     if uow.partners.tier2_named(distributor.id, name) is not None:
@@ -85,7 +88,7 @@ def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Dec
         parent = uow.partners.get(parent_id) if parent_id is not None else None
         if parent is None:
             raise InputError(f"--distributor: {distributor_id!r} is not a known partner")
-        return partner_key(register_tier2(uow, parent, name, discount, plan, at, contact_email).id)
+        return partner_key(register_tier2(uow, parent, name, discount, plan, at.date(), at, contact_email).id)
 
 
 class ResellerInvoice(BaseModel):

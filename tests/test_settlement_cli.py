@@ -47,6 +47,16 @@ def test_tier2_add_registers_under_a_distributor_only(cli, channel):
         f"partnerdesk: --distributor: {reseller} is not a distributor (direct_reseller)")
 
 
+def test_tier2_add_is_refused_under_a_suspended_or_terminated_distributor(cli, channel):
+    distributor = channel.partner("distributor")
+    add = ("tier2", "add", "--distributor", distributor, "--name", "E1")
+    for action, on, standing in (("suspend", "2026-07-01", "suspended"), ("terminate", "2026-07-02", "terminated")):
+        assert cli("partners", action, distributor, "--reason", "overdue", "--by", "maria", "--as-of", on).code == 0
+        assert re.fullmatch(rf"partnerdesk: partner_id: {distributor} is {standing} on \d{{4}}-\d{{2}}-\d{{2}}; "
+                            r"registering a tier-2 reseller is refused\n", refused(cli(*add)))
+    assert resellers_of(channel.ws, distributor, AS_OF) == []
+
+
 @pytest.mark.parametrize("discount", ["5E-2", " 0.05", "1_0e-2", ".05"])
 def test_tier2_add_reads_its_discount_in_the_contracts_decimal_grammar(cli, channel, discount):
     distributor = channel.partner("distributor")
