@@ -127,6 +127,7 @@ def test_import_settle_whatif_pay_and_list_invoices(cli, channel):
     assert listed.code == 0, listed.stderr
     assert [(i["invoice_id"], i["paid"], i["balance"], i["status"]) for i in listed.json["invoices"]] == [
         (invoice["invoice_id"], invoice["total"], "0.00", "paid")]
+    assert cli("invoices", "--as-of", "2026-07-31").json == {"as_of": "2026-07-31", "invoices": []}  # issued 08-01
 
 
 def test_bad_files_exit_2_naming_every_bad_row_and_write_nothing(cli, channel):
