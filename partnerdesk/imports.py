@@ -51,10 +51,6 @@ def _report(summary: ImportSummary, rows: int, progress: Progress | None) -> Non
             progress(passed * PROGRESS_EVERY)
 
 
-def _differences(stored: tuple, new: tuple) -> str:
-    return ", ".join(f for f in new._fields if getattr(stored, f) != getattr(new, f))
-
-
 # --- billing lines ---------------------------------------------------------------------------
 
 def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRows,
@@ -68,7 +64,7 @@ def _new_lines(uow: UnitOfWork, parsed: list[tuple[int, UsageLine]], bad: BadRow
             summary.already_present += 1
         elif earlier is not None:
             bad.add(number, f"line_id: {line.line_id!r} is already present with a different "
-                            f"{_differences(earlier, line)}")
+                            f"{', '.join(earlier.columns_differing(line))}")
         else:
             new[line.line_id] = line
     return list(new.values())

@@ -107,8 +107,7 @@ def add_tier2_with_account(ws: Workspace, owner_username: str, name: str, contac
         raise InputError("--email: the tier-2 reseller's contact e-mail is required")
     with ws.unit_of_work() as uow:
         distributor = _owner_partner(uow, owner_username)
-        require_active(uow, distributor, as_of, "registering a tier-2 reseller")
-        reseller = register_tier2(uow, distributor, name, discount, ws.plan(), at, contact_email)
+        reseller = register_tier2(uow, distributor, name, discount, ws.plan(), as_of, at, contact_email)
         return _store(uow, reseller, username, password, display_name, owner_username, at)
 
 

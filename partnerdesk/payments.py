@@ -73,7 +73,8 @@ class InvoiceList(BaseModel):
 
 
 def invoice_balances(ws: Workspace, as_of: dt.date, status: PaymentStatus | str | None = None) -> InvoiceList:
-    """Every invoice with what was paid on it by `as_of`, its balance and status, oldest first."""
+    """Every invoice issued by `as_of` with what was paid on it by then, its balance and status,
+    oldest first."""
     wanted = PaymentStatus(status) if status else None
     with ws.reading() as uow:
         rows = uow.invoices.balances(as_of)

@@ -12,17 +12,18 @@ one, so there it may be left out.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel
 
 from kernel.directory import PartnerRecord
-from kernel.money import ZERO, Money, cents_of
+from kernel.money import ZERO, Money, cents_of, decimal_from_text
 from kernel.partner_types import PartnerType
 from kernel.partner_types import parse_partner_key, partner_key
 from kernel.periods import Month
 from kernel.validation import email_address, shown
 from partnerdesk.errors import InputError
+from partnerdesk.standing import require_active
 from partnerdesk.workspace import Workspace
 from settlement.invoices import PaymentStatus, payment_status
 from settlement.plan import Plan
@@ -30,13 +31,14 @@ from storage.uow import UnitOfWork
 
 
 def _rate(text: str | Decimal | None, ceiling: Decimal) -> Decimal | None:
+    """A rate of its own, read in the contract's decimal grammar like every other decimal."""
     if text is None or str(text).strip() == "":
         return None
     try:
-        rate = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise InputError(f"--discount: {shown(text)} is not a decimal rate (0.07 is 7 %)") from None
-    if not rate.is_finite() or not 0 <= rate <= ceiling:
+        rate = decimal_from_text(str(text))
+    except ValueError as error:
+        raise InputError(f"--discount: {shown(text)} is not a decimal rate (0.07 is 7 %): it {error}") from None
+    if not 0 <= rate <= ceiling:
         raise InputError(f"--discount: {shown(text)} must be a rate between 0 and {ceiling}, the distributor's "
                          f"own discount (0.07 is 7 %)")
     return rate
@@ -58,13 +60,15 @@ def _ceiling(plan: Plan, distributor: PartnerRecord) -> Decimal:
 
 
 def register_tier2(uow: UnitOfWork, distributor: PartnerRecord, name: str, discount: str | Decimal | None,
-                   plan: Plan, at: dt.datetime, contact_email: str | None = None) -> PartnerRecord:
-    """A tier-2 reseller under the distributor, inside the caller's unit of work."""
+                   plan: Plan, as_of: dt.date, at: dt.datetime, contact_email: str | None = None) -> PartnerRecord:
+    """A tier-2 reseller under the distributor, inside the caller's unit of work; the one way in
+    for the command and the page, so both refuse a distributor that is not active on `as_of`."""
     name = (name or "").strip()
     if not name:
         raise InputError("--name: the tier-2 reseller's name is required")
     if distributor.partner_type is not PartnerType.distributor:
         raise InputError(f"--distributor: {distributor.key} is not a distributor ({distributor.partner_type.value})")
+    require_active(uow, distributor, as_of, "registering a tier-2 reseller")
     rate = _rate(discount, _ceiling(plan, distributor))
     email = _email(contact_email)
     if uow.partners.tier2_named(distributor.id, name) is not None:
@@ -84,7 +88,7 @@ def add_tier2(ws: Workspace, distributor_id: str, name: str, discount: str | Dec
         parent = uow.partners.get(parent_id) if parent_id is not None else None
         if parent is None:
             raise InputError(f"--distributor: {distributor_id!r} is not a known partner")
-        return partner_key(register_tier2(uow, parent, name, discount, plan, at, contact_email).id)
+        return partner_key(register_tier2(uow, parent, name, discount, plan, at.date(), at, contact_email).id)
 
 
 class ResellerInvoice(BaseModel):

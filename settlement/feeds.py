@@ -60,6 +60,15 @@ class UsageLine(NamedTuple):
     amount_micros: int
     commissionable: bool
 
+    def columns_differing(self, other: UsageLine) -> list[str]:
+        """The usage file's columns in which `other` differs, as the file names them: a user
+        corrects the `amount` they wrote, not the micro-units it is kept in."""
+        return [USAGE_COLUMN.get(f, f) for f in self._fields if getattr(self, f) != getattr(other, f)]
+
+
+USAGE_COLUMN = {"amount_micros": "amount"}
+"""The usage file's column of each field of `UsageLine` not named as the file names it."""
+
 
 class Association(NamedTuple):
     """From `associated_on` on, the customer's usage belongs to the partner."""

@@ -60,9 +60,11 @@ class Invoices:
                 for i, on, cents in payments])
 
     def balances(self, as_of: dt.date) -> list[tuple[IssuedInvoice, Decimal]]:
-        """Every invoice with what was paid on it by `as_of`, summed by the database."""
+        """Every invoice issued by `as_of` with what was paid on it by then, summed by the
+        database: on that day a later invoice did not exist yet."""
         paid = (select(PaymentRow.invoice_id, func.sum(PaymentRow.amount_cents).label("paid"))
                 .where(PaymentRow.paid_on <= as_of).group_by(PaymentRow.invoice_id).subquery("paid"))
         statement = (select(*ISSUED_COLUMNS, func.coalesce(paid.c.paid, 0).label("paid"))
-                     .outerjoin(paid, paid.c.invoice_id == InvoiceRow.invoice_id))
+                     .outerjoin(paid, paid.c.invoice_id == InvoiceRow.invoice_id)
+                     .where(InvoiceRow.issued_on <= as_of))
         return [(_issued(row), from_cent_count(int(row.paid))) for row in self._session.execute(statement)]

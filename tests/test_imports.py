@@ -81,7 +81,7 @@ def test_the_same_line_again_is_a_no_op_and_other_content_under_its_id_is_refuse
     lines = refusal(lambda: channel.usage([["L4", "C-3", "ecs", "2026-07-04", "1"],
                                            ["L1", "C-1", "ecs", "2026-07-01", "11.50"],
                                            ["L2", "C-9", "oss", "2026-07-05", "3"]], name="changed.csv"))
-    assert lines[1:] == [f"{path}: line 3: line_id: 'L1' is already present with a different amount_micros",
+    assert lines[1:] == [f"{path}: line 3: line_id: 'L1' is already present with a different amount",
                          f"{path}: line 4: line_id: 'L2' is already present with a different customer_id, usage_date"]
     assert stored(channel.ws, UsageLine) == 3  # L4 of the refused file was not imported
 
@@ -89,7 +89,7 @@ def test_the_same_line_again_is_a_no_op_and_other_content_under_its_id_is_refuse
 def test_one_id_twice_in_a_file_with_other_content_is_a_bad_row(channel):
     lines = refusal(lambda: channel.usage([["L1", "C-1", "ecs", "2026-07-01", "1"],
                                            ["L1", "C-1", "ecs", "2026-07-01", "2"]]))
-    assert lines[1].endswith("line 3: line_id: 'L1' is already present with a different amount_micros")
+    assert lines[1].endswith("line 3: line_id: 'L1' is already present with a different amount")
     assert stored(channel.ws, UsageLine) == 0
 
 

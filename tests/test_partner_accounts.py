@@ -58,6 +58,10 @@ def test_a_suspended_partner_adds_nothing_and_its_tier2_resellers_neither(worksp
     standing.change_standing(workspace, distributor, StandingAction.suspend, "overdue", "morgan", AS_OF)
     with pytest.raises(InputError, match="is suspended on 2026-11-24; adding an account is refused"):
         partner_accounts.add_colleague(workspace, "ops@acme", "kim", PASSWORD, "", AS_OF)
+    with pytest.raises(InputError, match="is suspended on 2026-11-24; registering a tier-2 reseller is refused"):
+        partner_accounts.add_tier2_with_account(workspace, "ops@acme", "Jurong Shop", "ops@jurong.example", None,
+                                               "jurong", PASSWORD, "", AS_OF)
+    assert authenticate(workspace, "jurong", PASSWORD) is None
     with pytest.raises(InputError, match="distributor .* is suspended"):
         partner_accounts.add_colleague(workspace, "orchard", "kim", PASSWORD, "", AS_OF + dt.timedelta(days=1))
     assert partner_accounts.membership(workspace, "orchard", AS_OF).standing == "suspended"

@@ -47,6 +47,25 @@ def test_tier2_add_registers_under_a_distributor_only(cli, channel):
         f"partnerdesk: --distributor: {reseller} is not a distributor (direct_reseller)")
 
 
+def test_tier2_add_is_refused_under_a_suspended_or_terminated_distributor(cli, channel):
+    distributor = channel.partner("distributor")
+    add = ("tier2", "add", "--distributor", distributor, "--name", "E1")
+    for action, on, standing in (("suspend", "2026-07-01", "suspended"), ("terminate", "2026-07-02", "terminated")):
+        assert cli("partners", action, distributor, "--reason", "overdue", "--by", "maria", "--as-of", on).code == 0
+        assert re.fullmatch(rf"partnerdesk: partner_id: {distributor} is {standing} on \d{{4}}-\d{{2}}-\d{{2}}; "
+                            r"registering a tier-2 reseller is refused\n", refused(cli(*add)))
+    assert resellers_of(channel.ws, distributor, AS_OF) == []
+
+
+@pytest.mark.parametrize("discount", ["5E-2", " 0.05", "1_0e-2", ".05"])
+def test_tier2_add_reads_its_discount_in_the_contracts_decimal_grammar(cli, channel, discount):
+    distributor = channel.partner("distributor")
+    message = refused(cli("tier2", "add", "--distributor", distributor, "--name", "E1", "--discount", discount))
+    assert message.startswith(f"partnerdesk: --discount: {discount!r} is not a decimal rate (0.07 is 7 %): it must "
+                              "be a decimal of digits")
+    assert resellers_of(channel.ws, distributor, AS_OF) == []
+
+
 def test_tier2_add_keeps_a_contact_e_mail_when_given_and_refuses_a_bad_one(cli, channel):
     distributor = channel.partner("distributor")
     bad = refused(cli("tier2", "add", "--distributor", distributor, "--name", "Orchard Tech",
@@ -108,6 +127,7 @@ def test_import_settle_whatif_pay_and_list_invoices(cli, channel):
     assert listed.code == 0, listed.stderr
     assert [(i["invoice_id"], i["paid"], i["balance"], i["status"]) for i in listed.json["invoices"]] == [
         (invoice["invoice_id"], invoice["total"], "0.00", "paid")]
+    assert cli("invoices", "--as-of", "2026-07-31").json == {"as_of": "2026-07-31", "invoices": []}  # issued 08-01
 
 
 def test_bad_files_exit_2_naming_every_bad_row_and_write_nothing(cli, channel):
@@ -125,3 +145,12 @@ def test_bad_files_exit_2_naming_every_bad_row_and_write_nothing(cli, channel):
     channel.partner("agency")
     assert refused(cli("demo")).strip() == ("partnerdesk: demo: the database is not empty; "
                                             "the demo loads only into an empty database")
+
+
+def test_a_line_id_sent_again_with_another_amount_is_refused_naming_the_files_amount_column(cli, channel):
+    first = channel.file("usage.csv", USAGE_HEADER, [["L1", "C-1", "ecs", "2026-07-02", "1", "true"]])
+    assert cli("usage", "import", first).code == 0
+    bad = channel.file("bad.csv", USAGE_HEADER, [["L1", "C-1", "ecs", "2026-07-02", "2", "true"]])
+    assert refused(cli("usage", "import", bad)).splitlines() == [
+        f"partnerdesk: {bad}: 1 bad row, nothing imported",
+        f"{bad}: line 2: line_id: 'L1' is already present with a different amount"]

@@ -50,6 +50,14 @@ def test_an_invoice_is_open_until_due_then_overdue_and_paid_once_fully_paid(chan
     assert set(standing(channel, "2026-09-10", "overdue")) == {july}
 
 
+def test_an_invoice_is_listed_from_the_day_it_is_issued(channel):
+    # July's invoice is issued on 2026-08-01, August's (a credit, so "paid") on 2026-09-01.
+    assert standing(channel, "2026-07-31") == {}
+    assert standing(channel, "2026-08-01") == {channel.july: ("0.00", "970.00", "open")}
+    assert standing(channel, "2026-08-31", "paid") == {}
+    assert standing(channel, "2026-09-01", "paid") == {channel.august: ("0.00", "-48.50", "paid")}
+
+
 def test_a_credit_invoice_has_nothing_to_pay(channel):
     assert standing(channel, "2026-12-01")[channel.august] == ("0.00", "-48.50", "paid")
     with pytest.raises(InputError, match=r"line 2: amount: 1 is more than the -48.50 still owed"):

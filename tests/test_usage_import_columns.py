@@ -60,7 +60,7 @@ def test_bad_rows_in_several_batches_are_all_named_and_nothing_is_imported(works
         f"{path}: line 4: amount: '1e3' is not a decimal amount: it must be a decimal of digits with an optional "
         "sign and decimal point, like 1234.50 (no exponent, spaces, separators or underscores)",
         f"{path}: line 100000: customer_id: is empty",
-        f"{path}: line 150001: line_id: 'L7' is already present with a different customer_id, usage_date, amount_micros",
+        f"{path}: line 150001: line_id: 'L7' is already present with a different customer_id, usage_date, amount",
         f"{path}: line 199999: usage_date: '2026-02-30' is not a date written YYYY-MM-DD",
     ]
     assert month_total(workspace, "2026-07") == 0
