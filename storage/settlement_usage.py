@@ -50,6 +50,14 @@ NO_PARTNER = 0
 LINE_COLUMNS = [lines.c[name] for name in UsageLine._fields]
 LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
 STORED_CHUNK = 10_000
+PARTNERS = PartnerRow.__tablename__
+BILLED_OWNERS = (*VENDOR_BILLED, PartnerType.tier2_reseller)
+"""Owners whose customers' usage is on an invoice (an agency's customers are the vendor's to bill)."""
+
+
+def _types(*partner_types: PartnerType) -> str:
+    """Partner types as an SQL list of literals."""
+    return ", ".join(f"'{t.value}'" for t in partner_types)
 
 
 def _spans(customers=None):
@@ -376,16 +384,6 @@ class Usage:
         for s in self.commissionable_sums(months, excluded, owners):
             totals[s.owner] = totals.get(s.owner, 0) + s.micros
         return totals
-
-
-PARTNERS = PartnerRow.__tablename__
-BILLED_OWNERS = (*VENDOR_BILLED, PartnerType.tier2_reseller)
-"""Owners whose customers' usage is on an invoice (an agency's customers are the vendor's to bill)."""
-
-
-def _types(*partner_types: PartnerType) -> str:
-    """Partner types as an SQL list of literals."""
-    return ", ".join(f"'{t.value}'" for t in partner_types)
 
 
 def _counted(excluded: Iterable[str]):
