@@ -18,10 +18,10 @@ from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
 from partnerdesk.credit import family_credit_line
 from partnerdesk.standing import find_partner, standing_on
+from partnerdesk.tiers import tier_in_force
 from partnerdesk.workspace import Workspace
 from settlement.credit import CreditLine
 from settlement.invoices import PaymentStatus, payment_status
-from settlement.partners import Partner, tier_of
 from settlement.progress import BandProgress, agency_progress, band_progress
 from storage.uow import UnitOfWork
 
@@ -75,6 +75,8 @@ def covered_ids(uow: UnitOfWork, partner) -> list[int]:
 
 
 def _progress(ws: Workspace, uow: UnitOfWork, partner, ids: list[int], month: Month) -> BandProgress | None:
+    """Towards the quarter's commission: a tiered partner's on the bands of the tier the quarter
+    is settled at, its last month's."""
     if partner.partner_type is PartnerType.tier2_reseller:
         return None
     plan = ws.plan()
@@ -83,8 +85,7 @@ def _progress(ws: Workspace, uow: UnitOfWork, partner, ids: list[int], month: Mo
                                                                ids).values()))
     if partner.partner_type is PartnerType.agency:
         return agency_progress(plan.agency.commission_rate, performance)
-    _, tier = tier_of(plan, Partner(partner_id=partner.key, partner_type=partner.partner_type, tier=partner.tier))
-    return band_progress(tier, performance)
+    return band_progress(tier_in_force(uow, plan, partner, month.quarter.months[-1].key)[1], performance)
 
 
 def _unpaid(uow: UnitOfWork, partner_id: int, as_of: dt.date) -> list[OpenInvoice]:
@@ -110,8 +111,10 @@ def home(ws: Workspace, partner_id: str, as_of: dt.date) -> PartnerHome:
         months = last_months(month, 12)
         usage = uow.ledgers.usage_by_month(ids, [m.key for m in months])
         unpaid = _unpaid(uow, partner.id, as_of)
+        tier = tier_in_force(uow, ws.plan(), partner, month.key)
         return PartnerHome(
-            partner_id=partner.key, name=partner.name, partner_type=partner.partner_type, tier=partner.tier,
+            partner_id=partner.key, name=partner.name, partner_type=partner.partner_type,
+            tier=tier[0] if tier else None,
             territory=partner.territory, distributor_id=partner_key(partner.parent_id) if partner.parent_id else None,
             standing=standing_on(uow, partner, as_of), as_of=as_of, month=month.key,
             month_usage=cents_of(usage.get(month.key, 0)), quarter=month.quarter.key,

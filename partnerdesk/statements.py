@@ -17,15 +17,14 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from kernel.directory import PartnerRecord
 from kernel.money import ZERO, Money, Rate
-from kernel.partner_types import VENDOR_BILLED, PartnerType
+from kernel.partner_types import PartnerType
 from kernel.periods import Month, Quarter, parse_period
 from partnerdesk.errors import InputError
 from partnerdesk.standing import find_partner
+from partnerdesk.tiers import tier_in_force
 from partnerdesk.workspace import Workspace
 from settlement.invoices import Invoice, InvoiceBalance, payment_status
-from settlement.partners import TermsMissing, billing_partners, tier_of
 from settlement.plan import Plan
 from storage.uow import UnitOfWork
 
@@ -89,18 +88,6 @@ def _with_payments(invoices: list[Invoice], paid: dict[str, list], as_of: dt.dat
     return found
 
 
-def _tier(uow: UnitOfWork, plan: Plan, partner: PartnerRecord, month: str) -> str | None:
-    """The tier in force in the period's last month (a manager's change included), as settling
-    looks it up: a month's invoice is discounted at it and a quarter's commission is settled at
-    its last month's (settlement.quarterly). None for a partner without tiers."""
-    if partner.partner_type not in VENDOR_BILLED:
-        return None
-    try:
-        return tier_of(plan, billing_partners([partner], uow.partner_terms.tier_changes())[partner.key], month)[0]
-    except TermsMissing as error:
-        raise InputError(str(error)) from None
-
-
 def _statement(uow: UnitOfWork, plan: Plan, partner_id: str, period: str, as_of: dt.date) -> Statement:
     partner = find_partner(uow, partner_id, "PARTNER_ID")
     key, months, commission_periods = _periods(period)
@@ -114,9 +101,10 @@ def _statement(uow: UnitOfWork, plan: Plan, partner_id: str, period: str, as_of:
     commissions = [StatementCommission(**c.model_dump(exclude={"partner_id"}))
                    for c in uow.ledgers.commissions(partner.id, commission_periods)]
     own = {i.invoice_id for i in to_it}
+    tier = tier_in_force(uow, plan, partner, months[-1])
     return Statement(
         partner_id=partner.key, partner_name=partner.name, partner_type=partner.partner_type,
-        tier=_tier(uow, plan, partner, months[-1]), period=key, as_of=as_of, invoices=invoices, invoices_issued=issued,
+        tier=tier[0] if tier else None, period=key, as_of=as_of, invoices=invoices, invoices_issued=issued,
         payments=[StatementPayment(**p.model_dump()) for p in payments if p.invoice_id in own],
         balance=sum((i.balance for i in invoices), ZERO), receivable=sum((i.balance for i in issued), ZERO),
         commissions=commissions, commission_total=sum((c.commission for c in commissions), ZERO))

@@ -13,13 +13,16 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from kernel.partner_types import parse_partner_key
+from kernel.directory import PartnerRecord
+from kernel.partner_types import VENDOR_BILLED, parse_partner_key
 from kernel.periods import Month
 from partnerdesk.errors import InputError
 from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.term_changes import required, vendor_billed
 from partnerdesk.workspace import Workspace
-from settlement.partners import Partner
+from settlement.partners import Partner, TermsMissing, tier_of
+from settlement.partners import billing_partners as settlement_partners
+from settlement.plan import Plan, Tier
 from settlement.quarterly import vendor_billed_totals
 from settlement.terms import TermKind
 from settlement.tier_review import TierReview, propose, trailing_months
@@ -46,6 +49,19 @@ def declined(ws: Workspace, quarter: str) -> dict[str, str]:
     """Per partner: the tier whose proposal for the quarter a manager declined."""
     with ws.reading() as uow:
         return uow.partner_terms.declined(parse_quarter(quarter).key)
+
+
+def tier_in_force(uow: UnitOfWork, plan: Plan, partner: PartnerRecord, month: str) -> tuple[str, Tier] | None:
+    """A partner's tier in a month ('YYYY-MM'), a manager's change included, as settling looks it
+    up: a month's invoice is discounted at it, a quarter's commission settled at its last
+    month's. None for a partner without tiers (an agency, a tier-2 reseller)."""
+    if partner.partner_type not in VENDOR_BILLED:
+        return None
+    changes = uow.partner_terms.tier_changes()
+    try:
+        return tier_of(plan, settlement_partners([partner], changes)[partner.key], month)
+    except TermsMissing as error:
+        raise InputError(str(error)) from None
 
 
 def first_unsettled_month(uow: UnitOfWork) -> str:

@@ -6,9 +6,13 @@ discount, 2 % commission (4 % from 100 000), earned from a trailing 550 000.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 
 from conftest import RULES_DIR
+from partnerdesk.partner_home import home
 from partnerdesk.settings import Settings
 from partnerdesk.settling import settle_month, settle_quarter
 from partnerdesk.term_changes import terms_history
@@ -86,3 +90,13 @@ def test_a_tier_the_plan_lacks_or_a_change_without_a_reason_is_refused_and_write
         assert refused.stderr.startswith(f"partnerdesk: {message}"), refused.stderr
     assert terms_history(channel.ws, registered) == []
     assert cli("tiers", "review", "--quarter", "2026-Q2").json[0]["tier"] == "registered"
+
+
+def test_a_partners_home_shows_the_tier_in_force_and_its_bands(cli, channel, grown):
+    registered, _ = grown
+    assert cli("tiers", "set", registered, "--tier", "gold", "--reason", "tier review 2026-Q2", "--by", "Morgan").code == 0
+    july, june = home(channel.ws, registered, dt.date(2026, 7, 20)), home(channel.ws, registered, dt.date(2026, 6, 20))
+    # gold from July: July's 10000.00 so far is in gold's first band (2 %), the next (4 %) from 100000
+    assert (july.tier, july.progress.rate, july.progress.next_band_from) == ("gold", Decimal("0.02"), 100000)
+    # June was registered: one band of 1 %, none above it
+    assert (june.tier, june.progress.rate, june.progress.next_band_from) == ("registered", Decimal("0.01"), None)
