@@ -88,10 +88,16 @@ def require_active(uow: UnitOfWork, partner: PartnerRecord, day: dt.date, doing:
 
 
 def _release_customers(uow: UnitOfWork, partner: PartnerRecord, on: dt.date) -> int:
-    """From `on`, the customers of the partner (and of a distributor's tier-2 resellers) belong to no partner."""
+    """From `on`, the customers of the partner (and of a distributor's tier-2 resellers) belong to no partner.
+    An association with it dated later would outlive the termination: refused."""
     ids = [partner.id]
     if partner.partner_type is PartnerType.distributor:
         ids += [p.id for p in uow.partners.list(PartnerType.tier2_reseller.value) if p.parent_id == partner.id]
+    later = uow.customers.associated_after(ids, on)
+    if later:
+        customer_id, day = later[0]
+        raise InputError(f"--as-of: customer {customer_id!r} becomes {partner.key}'s on {day}, after {on}, and would "
+                         f"stay with a terminated partner; terminate from {later[-1][1]} on, or move it first")
     customers = uow.customers.owned_on(ids, on)
     for customer_id in customers:
         if associating.moves_closed_usage(uow, customer_id, on):

@@ -434,6 +434,13 @@ class Customers:
             .where(associations.c.partner_id.in_(partner_ids)).order_by(associations.c.customer_id))
         return list(self._session.execute(statement).scalars())
 
+    def associated_after(self, partner_ids: list[int], day: dt.date) -> list[tuple[str, dt.date]]:
+        """(customer, day) of the associations with these partners dated after `day`, oldest first."""
+        statement = (select(associations.c.customer_id, associations.c.associated_on)
+                     .where(associations.c.partner_id.in_(partner_ids), associations.c.associated_on > day)
+                     .order_by(associations.c.associated_on, associations.c.customer_id))
+        return [(customer_id, on) for customer_id, on in self._session.execute(statement)]
+
     def associate(self, customer_id: str, partner_id: int | None, on: dt.date) -> None:
         """From `on`, the customer belongs to the partner (to no partner when None: its partner was
         terminated); an association of the same day is replaced. The caller derives the sums again."""

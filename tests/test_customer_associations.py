@@ -154,6 +154,21 @@ def test_a_terminated_partners_customers_later_usage_is_on_no_invoice(channel):
     assert "2026-08" not in str(lines_of(channel.ws, "2026-08"))
 
 
+def test_a_termination_dated_before_a_customer_joins_the_partner_is_refused(channel):
+    distributor = channel.partner("distributor")
+    reseller_of = channel.tier2(distributor)
+    channel.customers([["C-1", distributor, "2026-06-01"], ["C-2", reseller_of, "2026-11-15"]])
+    with pytest.raises(InputError, match=r"^--as-of: customer 'C-2' becomes .* on 2026-11-15, after 2026-11-01"):
+        standing.change_standing(channel.ws, distributor, StandingAction.terminate, "breach", "morgan",
+                                 dt.date(2026, 11, 1))
+    assert standing.current_standing(channel.ws, distributor, dt.date(2026, 12, 1)) == "active"  # nothing written
+    terminated = standing.change_standing(channel.ws, distributor, StandingAction.terminate, "breach", "morgan",
+                                          dt.date(2026, 11, 15))
+    assert terminated.customers_released == 2
+    channel.usage([["L1", "C-2", "ecs", "2026-11-20", "100"]])
+    assert lines_of(channel.ws, "2026-11") == {}  # the vendor's direct business, on no invoice
+
+
 def test_a_customers_file_cannot_give_a_terminated_partner_or_its_tier2_a_customer(channel):
     distributor = channel.partner("distributor")
     reseller_of = channel.tier2(distributor)
