@@ -95,7 +95,7 @@ def partner_credit(ws: Workspace, partner_id: str, as_of: dt.date) -> CreditLine
 def _limit(text: str) -> str:
     """A credit limit as the contract writes money: a decimal of at most 2 places, not negative."""
     try:
-        limit = parse_amount(str(decimal_from_text(str(text).strip())), places=2)
+        limit = parse_amount(str(decimal_from_text(str(text))), places=2)
     except ValueError as error:
         raise InputError(f"--limit: {error}") from None
     if limit < ZERO:

@@ -128,6 +128,7 @@ REFUSED = [
     (["--limit", "60,000", "--reason", "r", "--by", "Morgan"], "--limit: must be written without thousands separators"),
     (["--limit", "-5", "--reason", "r", "--by", "Morgan"], "--limit: '-5' is negative; a credit limit is 0 or more"),
     (["--limit", "5.555", "--reason", "r", "--by", "Morgan"], "--limit: '5.555' has more than 2 decimal places"),
+    (["--limit", " 1000", "--reason", "r", "--by", "Morgan"], "--limit: must be a decimal of digits"),
     (["--limit", "5", "--reason", "r"], "--by: who sets it is required"),
 ]
 
