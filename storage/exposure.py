@@ -12,7 +12,7 @@ from sqlmodel import Session
 from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
 from kernel.periods import Month
 from storage.settlement_tables import InvoiceRow, PartnerSumRow, PaymentRow
-from storage.settlement_usage import owned_usage
+from storage.settlement_usage import owned_usage, usage_dated
 from storage.tables import PartnerRow
 
 
@@ -38,8 +38,12 @@ class Exposure:
         """Per vendor-billed partner ('P-n'): the usage of its customers (a distributor's with its
         tier-2 resellers') dated by `as_of`, but for the `invoiced` months; with `owners` (partner
         row ids), only the usage of those partners' customers. Whole months are read from the
-        partners' monthly sums; a month `as_of` ends within, by usage date up to it."""
-        partial = Month.of(as_of + dt.timedelta(days=1))
+        partners' monthly sums, and so is the month `as_of` ends within when nothing in it is dated
+        later (the usual case on today's date); otherwise that month by usage date up to `as_of`."""
+        later = as_of + dt.timedelta(days=1)
+        partial = Month.of(later)
+        if self._session.execute(usage_dated(later, partial.end)).first() is None:
+            partial = partial.next
         whole = select(PartnerSumRow.partner_id, PartnerSumRow.amount_micros).where(
             PartnerSumRow.month < partial.key, PartnerSumRow.month.not_in(invoiced))
         usage = union_all(whole, owned_usage(partial.first_day, as_of)).subquery("unbilled")

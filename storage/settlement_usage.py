@@ -104,6 +104,12 @@ def owned_usage(first: dt.date, last: dt.date):
     return select(span.c.partner_id, usage.c.amount_micros).select_from(_owned(span, usage))
 
 
+def usage_dated(first: dt.date, end: dt.date):
+    """A select of one row when a line or day sum is dated from `first` up to (not including) `end`."""
+    return select(literal(1)).select_from(_usage(lambda table: (table.c.usage_date >= first,
+                                                                 table.c.usage_date < end))).limit(1)
+
+
 def _pending(table, kind: str, months: Iterable[str]):
     """Late rows of these months (of `late_line` or `late_day_sum`) not yet accounted for by a
     settlement of this kind ('month' or 'quarter')."""
