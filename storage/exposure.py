@@ -9,10 +9,10 @@ import datetime as dt
 from sqlalchemy import case, func, select, union_all
 from sqlmodel import Session
 
-from kernel.partner_types import VENDOR_BILLED, PartnerType, partner_key
+from kernel.partner_types import PartnerType, partner_key
 from kernel.periods import Month
 from storage.settlement_tables import InvoiceRow, PartnerSumRow, PaymentRow
-from storage.settlement_usage import owned_usage, usage_dated
+from storage.settlement_usage import BILLED_OWNERS, owned_usage, usage_dated
 from storage.tables import PartnerRow
 
 
@@ -51,8 +51,7 @@ class Exposure:
                        else_=PartnerRow.id)
         statement = (select(bill_to, func.sum(usage.c.amount_micros))
                      .join(PartnerRow, PartnerRow.id == usage.c.partner_id)
-                     .where(PartnerRow.partner_type.in_([*(t.value for t in VENDOR_BILLED),
-                                                         PartnerType.tier2_reseller.value]),
+                     .where(PartnerRow.partner_type.in_([t.value for t in BILLED_OWNERS]),
                             *([] if owners is None else [usage.c.partner_id.in_(owners)]))
                      .group_by(bill_to))
         return {partner_key(partner_id): int(micros) for partner_id, micros in self._session.execute(statement)}

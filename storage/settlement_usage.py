@@ -50,6 +50,8 @@ NO_PARTNER = 0
 LINE_COLUMNS = [lines.c[name] for name in UsageLine._fields]
 LINE_NAMES = ", ".join(c.name for c in LINE_COLUMNS)
 STORED_CHUNK = 10_000
+LINE_COMMISSIONABLE = case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0)
+"""A stored line's commissionable micro-units: all of it or none (a day sum keeps its own)."""
 PARTNERS = PartnerRow.__tablename__
 BILLED_OWNERS = (*VENDOR_BILLED, PartnerType.tier2_reseller)
 """Owners whose customers' usage is on an invoice (an agency's customers are the vendor's to bill)."""
@@ -85,10 +87,9 @@ def _owned(span, usage):
 def _usage(where=lambda table: ()):
     """The stored lines and day sums (each filtered by `where` of its table) as one relation of
     customer_id, product, usage_date, amount_micros and commissionable_micros."""
-    commissionable = case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0)
     return union_all(
         select(lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
-               commissionable.label("commissionable_micros")).where(*where(lines)),
+               LINE_COMMISSIONABLE.label("commissionable_micros")).where(*where(lines)),
         select(day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date, day_sums.c.amount_micros,
                day_sums.c.commissionable_micros).where(*where(day_sums)),
     ).subquery("usage")
@@ -121,10 +122,9 @@ def _late_usage(kind: str, months: Iterable[str]):
     kind, as one relation of month, customer_id, product, usage_date, amount_micros and
     commissionable_micros."""
     months = sorted(months)
-    commissionable = case((lines.c.commissionable.is_(True), lines.c.amount_micros), else_=0)
     return union_all(
         select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
-               commissionable.label("commissionable_micros"))
+               LINE_COMMISSIONABLE.label("commissionable_micros"))
         .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months)),
         select(late_days.c.month, day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date,
                day_sums.c.amount_micros, day_sums.c.commissionable_micros)
@@ -310,10 +310,8 @@ class Usage:
         months not yet settled, the `excluded` products (the plan's that earn none) left out."""
         usage = _late_usage("month", months)
         span = _spans(select(usage.c.customer_id))
-        excluded = sorted(excluded)
-        counted = (case((usage.c.product.in_(excluded), 0), else_=usage.c.commissionable_micros) if excluded
-                   else usage.c.commissionable_micros)
-        statement = (select(usage.c.month, span.c.partner_id, func.sum(counted)).select_from(_owned(span, usage))
+        statement = (select(usage.c.month, span.c.partner_id, func.sum(_counted(excluded, usage)))
+                     .select_from(_owned(span, usage))
                      .where(span.c.partner_id.is_not(None)).group_by(usage.c.month, span.c.partner_id))
         return {(m, partner_key(o)): int(s) for m, o, s in self._session.execute(statement)}
 
@@ -350,15 +348,15 @@ class Usage:
         distributors' invoices can have two sums of one customer and product (the customer moved
         within the month), so only they are added up by customer and product; every other sum is
         a line already and is read as two integers, from the owners' ranges of the key."""
-        months_in = ", ".join("?" for _ in months)
-        tier2 = (f"SELECT t.parent_id FROM {PARTNERS} AS t WHERE t.partner_type = '{PartnerType.tier2_reseller.value}' "
+        months_in, tier2_type = ", ".join("?" for _ in months), _types(PartnerType.tier2_reseller)
+        tier2 = (f"SELECT t.parent_id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} "
                  f"AND t.parent_id IS NOT NULL")
         alone = (f"SELECT s.partner_id, s.month, s.amount_micros FROM {sums.name} AS s WHERE s.month IN ({months_in}) "
                  f"AND s.partner_id IN (SELECT p.id FROM {PARTNERS} AS p WHERE p.partner_type IN "
                  f"({_types(*VENDOR_BILLED)}) AND p.id NOT IN ({tier2}))")
         shared = (f"SELECT COALESCE(p.parent_id, p.id), s.month, SUM(s.amount_micros) FROM {sums.name} AS s "
                   f"JOIN {PARTNERS} AS p ON p.id = s.partner_id WHERE s.month IN ({months_in}) AND s.partner_id IN "
-                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = '{PartnerType.tier2_reseller.value}' "
+                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} "
                   f"UNION {tier2}) GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
         keys = [m.key for m in months]
         lines: dict[str, dict[str, list[int]]] = {}
@@ -392,12 +390,14 @@ class Usage:
         return totals
 
 
-def _counted(excluded: Iterable[str]):
-    """A `partner_usage_sum` row's commissionable micro-units, none for an excluded product."""
+def _counted(excluded: Iterable[str], usage=partner_sums):
+    """A row's commissionable micro-units (of `partner_usage_sum`, or of another relation with
+    `product` and `commissionable_micros`), none for an excluded product: the one place the
+    plan's products that earn no commission are left out."""
     excluded = sorted(excluded)
     if not excluded:
-        return partner_sums.c.commissionable_micros
-    return case((partner_sums.c.product.in_(excluded), 0), else_=partner_sums.c.commissionable_micros)
+        return usage.c.commissionable_micros
+    return case((usage.c.product.in_(excluded), 0), else_=usage.c.commissionable_micros)
 
 
 class Customers:
