@@ -25,7 +25,9 @@ from settlement.feeds import Layout
 
 BLOCK_BYTES = 1 << 20
 """Bytes pyarrow parses at a time: thousands of lines per batch. Larger blocks were no quicker
-and each batch's checks hold several columns of it at once (issue 14's memory target)."""
+and each batch's checks hold several columns of it at once (issue 14's memory target). The
+blocks are parsed in the reading thread: reading ahead in other threads was no quicker either
+(the batch's checks and storing are the work) and held more blocks at once."""
 
 
 class Irregular(Exception):
@@ -82,8 +84,8 @@ class ColumnReader:
     def batches(self) -> Iterator[pa.RecordBatch]:
         options = pacsv.ParseOptions(newlines_in_values=self.quoted, invalid_row_handler=self._invalid)
         try:
-            reader = pacsv.open_csv(self.path, read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-                                    parse_options=options,
+            reader = pacsv.open_csv(self.path, parse_options=options,
+                                    read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
                                     convert_options=pacsv.ConvertOptions(column_types=self._types,
                                                                          strings_can_be_null=False))
             for batch in reader:
