@@ -33,6 +33,9 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,119}$")
 MIN_PASSWORD = 10
 MIN_STRENGTH = 3  # zxcvbn's score from 0 to 4; 3 is "safely unguessable" (about 10^8 guesses or more)
 _SAME_WORK = _hasher.hash("not an account's password")
+NO_PASSWORD = "!"
+"""What is stored for an account created without a password (`users add` where nobody could type
+one): no password matches it until an administrator sets one (`users reset-password`)."""
 
 
 class Role(StrEnum):
@@ -72,7 +75,9 @@ def password_problem(password: str, *personal: str) -> str | None:
     return None
 
 
-def _checked_password(password: str, username: str, display_name: str = "") -> str:
+def _checked_password(password: str | None, username: str, display_name: str = "") -> str:
+    if password is None:
+        return NO_PASSWORD
     problem = password_problem(password, username, display_name)
     if problem:
         raise InputError(f"password: {problem}")
@@ -102,12 +107,13 @@ class NewAccount(NamedTuple):
     display_name: str
 
 
-def new_account(username: str, password: str, role: Role | str, display_name: str = "",
+def new_account(username: str, password: str | None, role: Role | str, display_name: str = "",
                 strength: bool = True) -> NewAccount:
     """A checked account not stored yet, for a service that stores it in its own unit of work
-    (a partner's account is stored with its binding to the partner)."""
+    (a partner's account is stored with its binding to the partner). No password: one to be set."""
     name, role = _username(username), _role(role)
-    password_hash = _checked_password(password, name, display_name) if strength else _hasher.hash(password)
+    weak = not strength and password is not None
+    password_hash = _hasher.hash(password) if weak else _checked_password(password, name, display_name)
     return NewAccount(name, password_hash, role.value, display_name.strip() or name)
 
 
@@ -120,10 +126,10 @@ def _add(uow: UnitOfWork, username: str, password_hash: str, role: Role, display
     return account
 
 
-def add_user(ws: Workspace, username: str, password: str, role: Role | str, display_name: str = "",
+def add_user(ws: Workspace, username: str, password: str | None, role: Role | str, display_name: str = "",
              by: str | None = None) -> AccountRecord:
-    """Create an account; the username is unique and the password passes the policy. `by` is
-    the administrator (none: the person registered themselves)."""
+    """Create an account; the username is unique and the password passes the policy (or is none
+    yet: `NO_PASSWORD`). `by` is the administrator (none: the person registered themselves)."""
     name, role = _username(username), _role(role)
     if role is Role.partner:
         raise InputError("--partner: an account of role partner names its partner")

@@ -58,7 +58,7 @@ def activate(uow: UnitOfWork, filed: FiledApplication, partner: PartnerRecord, b
         uow.partner_accounts.bind(account.username, partner.id, True, by, at)
 
 
-def _store(uow: UnitOfWork, partner: PartnerRecord, username: str, password: str, display_name: str, by: str,
+def _store(uow: UnitOfWork, partner: PartnerRecord, username: str, password: str | None, display_name: str, by: str,
            at: dt.datetime, strength: bool = True) -> AccountView:
     row = new_account(username, password, Role.partner, display_name, strength)
     try:
@@ -73,7 +73,7 @@ def _view(account: PartnerAccount) -> AccountView:
     return AccountView(partner_id=partner_key(account.partner_id), **account.model_dump(exclude={"partner_id"}))
 
 
-def add_partner_account(ws: Workspace, username: str, password: str, partner_id: str, display_name: str = "",
+def add_partner_account(ws: Workspace, username: str, password: str | None, partner_id: str, display_name: str = "",
                         by: str = "admin", strength: bool = True, at: dt.datetime | None = None) -> AccountView:
     """`users add USERNAME --role partner --partner P-n`: the partner's first account is its owner."""
     with ws.unit_of_work() as uow:

@@ -23,7 +23,7 @@ def test_a_partner_account_is_bound_to_its_partner(sqlite_workspace, sqlite_cli,
                 "--password-stdin", stdin="orchid-tractor-pebble-9\n")
     assert added.code == 0, added.stderr
     assert added.json == {"username": "ops@acme", "role": "partner", "display_name": "ops@acme",
-                          "partner_id": reseller, "owner": True}
+                          "partner_id": reseller, "owner": True, "password_set": True}
     colleague = cli("users", "add", "kim", "--role", "partner", "--partner", reseller, "--password-stdin",
                     stdin="lantern-harbour-quiet-4\n")
     assert colleague.json["owner"] is False
@@ -35,6 +35,25 @@ def test_a_partner_account_is_bound_to_its_partner(sqlite_workspace, sqlite_cli,
                   stdin="lantern-harbour-quiet-4\n")
     assert unknown.code == 2 and unknown.stderr.startswith("partnerdesk: --partner: 'P-99' is not a known partner")
     assert authenticate(ws, "lee", "lantern-harbour-quiet-4") is None
+
+
+def test_a_partner_account_added_as_the_contract_writes_it_waits_for_its_password(sqlite_workspace, sqlite_cli,
+                                                                                 tmp_path):
+    """`users add USERNAME --role partner --partner P-n` from a script (no terminal, no password
+    given): the account exists, bound to its partner, and signs in once a password is set."""
+    cli = sqlite_cli
+    reseller = Channel(sqlite_workspace, tmp_path).partner("direct_reseller")
+    added = cli("users", "add", "ops@acme", "--role", "partner", "--partner", reseller)
+    assert added.code == 0, added.stderr
+    assert added.json == {"username": "ops@acme", "role": "partner", "display_name": "ops@acme",
+                          "partner_id": reseller, "owner": True, "password_set": False}
+    assert "no password set" in added.stderr and "reset-password ops@acme" in added.stderr
+    ws = Workspace.open(Settings(database_url=cli.database_url))
+    assert authenticate(ws, "ops@acme", "") is None and authenticate(ws, "ops@acme", "!") is None
+    reset = cli("users", "reset-password", "ops@acme", "--by", "admin", "--password-stdin",
+                stdin="orchid-tractor-pebble-9\n")
+    assert reset.code == 0, reset.stderr
+    assert authenticate(ws, "ops@acme", "orchid-tractor-pebble-9").role == "partner"
 
 
 def test_customers_from_lead_to_associated_and_a_transfer_decided(sqlite_workspace, sqlite_cli, tmp_path):

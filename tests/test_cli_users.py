@@ -15,7 +15,8 @@ def test_a_password_read_from_stdin_signs_in(sqlite_cli):
     result = sqlite_cli("users", "add", "Maria", "--role", "manager", "--display-name", "Maria Santos",
                         "--password-stdin", stdin="maria-secret-1\n")
     assert result.code == 0, result.stderr
-    assert result.json == {"username": "maria", "role": "manager", "display_name": "Maria Santos"}
+    assert result.json == {"username": "maria", "role": "manager", "display_name": "Maria Santos",
+                           "password_set": True}
     assert "maria-secret-1" not in result.stdout
     assert authenticate(accounts_of(sqlite_cli), "maria", "maria-secret-1").role == "manager"
 
@@ -26,12 +27,17 @@ def test_an_explicit_password_option_is_accepted(sqlite_cli):
     assert authenticate(accounts_of(sqlite_cli), "alex", "alex-secret-1").display_name == "alex"
 
 
-def test_without_a_terminal_or_stdin_option_nothing_is_created(sqlite_cli):
+def test_without_a_terminal_or_stdin_option_the_account_has_no_password_yet(sqlite_cli):
+    """Text piped without --password-stdin is not taken for a password: the account is created
+    without one, and a reset without a password source is refused."""
     result = sqlite_cli("users", "add", "alex", "--role", "analyst", stdin="alex-secret-1\n")
-    assert result.code == 2
-    assert result.stderr.strip() == ("partnerdesk: password: no terminal to prompt on; "
-                                     "pass --password-stdin and pipe the password")
+    assert result.code == 0, result.stderr
+    assert result.json == {"username": "alex", "role": "analyst", "display_name": "alex", "password_set": False}
     assert authenticate(accounts_of(sqlite_cli), "alex", "alex-secret-1") is None
+    reset = sqlite_cli("users", "reset-password", "alex", "--by", "admin", stdin="alex-secret-1\n")
+    assert reset.code == 2
+    assert reset.stderr.strip() == ("partnerdesk: password: no terminal to prompt on; "
+                                    "pass --password-stdin and pipe the password")
 
 
 def test_a_taken_username_and_a_short_password_are_refused(sqlite_cli):

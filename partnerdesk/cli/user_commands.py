@@ -4,7 +4,9 @@ add, list, disable / enable, reset-password, set-role and history (the account's
 
 The password is read from a prompt (typed twice) or, with --password-stdin, from the first
 line of standard input, so it never shows in the process list or the shell history.
-`--password` exists for scripts that accept that risk explicitly.
+`--password` exists for scripts that accept that risk explicitly. `add` with none of these and
+no terminal to prompt on (a script) creates the account without a password: it cannot sign in
+until `reset-password` sets one, and the output says so (`"password_set": false`).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 
 
-def _password(args) -> str:
+def _password(args, optional: bool = False) -> str | None:
     if args.password is not None:
         return args.password
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
+        if optional:
+            return None
         raise InputError("password: no terminal to prompt on; pass --password-stdin and pipe the password")
     password = getpass.getpass(f"New password for {args.username}: ")
     if getpass.getpass("Repeat the password: ") != password:
@@ -41,13 +45,20 @@ def _add(args):
     if (args.role == Role.partner) != bool(args.partner):
         raise InputError("--partner: an account of role partner names its partner (--partner P-n), "
                          "and only such an account does")
+    password = _password(args, optional=True)
     if args.partner:
-        account = add_partner_account(Workspace.open(), args.username, _password(args), args.partner,
+        account = add_partner_account(Workspace.open(), args.username, password, args.partner,
                                       args.display_name or "", by=args.by or "admin")
-        return {"username": account.username, "role": Role.partner.value, "display_name": account.display_name,
-                "partner_id": account.partner_id, "owner": account.owner}
-    row = add_user(Workspace.open(), args.username, _password(args), args.role, args.display_name or "", by=args.by)
-    return {"username": row.username, "role": row.role, "display_name": row.display_name}
+        added = {"username": account.username, "role": Role.partner.value, "display_name": account.display_name,
+                 "partner_id": account.partner_id, "owner": account.owner}
+    else:
+        row = add_user(Workspace.open(), args.username, password, args.role, args.display_name or "", by=args.by)
+        added = {"username": row.username, "role": row.role, "display_name": row.display_name}
+    if password is None:
+        print(f"{added['username']}: no password set (no terminal to prompt on); the account signs in once "
+              f"`partnerdesk users reset-password {added['username']} --by NAME --password-stdin` sets one",
+              file=sys.stderr)
+    return {**added, "password_set": password is not None}
 
 
 def _list(args):
