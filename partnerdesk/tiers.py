@@ -2,8 +2,8 @@
 
 `tier_review` proposes, for each direct reseller and distributor, the highest tier its trailing
 four quarters' commissionable performance earns (under the plan in force's products);
-`set_tier` is a manager's change, in force from the month after the latest settled month, so
-every settled invoice and commission keeps the tier it was settled with; `decline_proposal`
+`set_tier` is a manager's change, in force from the first month not yet settled, so every
+settled invoice and commission keeps the tier it was settled with; `decline_proposal`
 keeps a manager's no to a proposal. Each change is kept with its reason (append-only).
 """
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from kernel.directory import PartnerRecord
 from kernel.partner_types import VENDOR_BILLED, parse_partner_key
 from kernel.periods import Month
+from kernel.validation import EARLIEST_DAY
 from partnerdesk.errors import InputError
 from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.term_changes import required, vendor_billed
@@ -65,12 +66,16 @@ def tier_in_force(uow: UnitOfWork, plan: Plan, partner: PartnerRecord, month: st
 
 
 def first_unsettled_month(uow: UnitOfWork) -> str:
-    """The month after the latest settled month; with none settled, the first month with usage
-    (or this month when there is none yet)."""
-    settled = [s.period for s in uow.periods.list() if s.kind == "month"]
-    if settled:
-        return Month.parse(max(settled)).next.key
-    return uow.partner_terms.first_usage_month() or Month.of(dt.date.today()).key
+    """The first month not yet settled (contract section 5), counted from the earliest month with
+    usage or a settlement: a month left unsettled between settled ones comes first. With neither,
+    the calendar's first month, so that usage imported afterwards, of any month, settles at the
+    new tier."""
+    settled = {s.period for s in uow.periods.list() if s.kind == "month"}
+    known = [*settled, *filter(None, [uow.partner_terms.first_usage_month()])]
+    month = Month.parse(min(known)) if known else Month.of(EARLIEST_DAY)
+    while month.key in settled:
+        month = month.next
+    return month.key
 
 
 def _tier_of_plan(ws: Workspace, partner: Partner, tier: str | None) -> str:

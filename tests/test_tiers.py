@@ -100,3 +100,22 @@ def test_a_partners_home_shows_the_tier_in_force_and_its_bands(cli, channel, gro
     assert (july.tier, july.progress.rate, july.progress.next_band_from) == ("gold", Decimal("0.02"), 100000)
     # June was registered: one band of 1 %, none above it
     assert (june.tier, june.progress.rate, june.progress.next_band_from) == ("registered", Decimal("0.01"), None)
+
+
+def test_a_change_holds_from_the_first_month_not_yet_settled(cli, channel):
+    """Contract section 5: 'in force from the first month not yet settled'. Before any usage or
+    settlement that is every month; later, a month left unsettled between settled ones."""
+    reseller = channel.partner("direct_reseller")
+    changed = cli("tiers", "set", reseller, "--tier", "gold", "--reason", "strategic", "--by", "Morgan")
+    assert changed.code == 0, changed.stderr
+    channel.customers([["R-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "R-1", "ecs", "2026-01-15", "1000"], ["L2", "R-1", "ecs", "2026-02-15", "1000"],
+                   ["L3", "R-1", "ecs", "2026-03-15", "1000"]])
+    # January, imported after the change, at gold: 1000.00 x 0.08 = 80.00
+    assert invoice_of(cli, "2026-01", reseller) == {"gross": "1000.00", "discount": "80.00", "total": "920.00"}
+    assert invoice_of(cli, "2026-03", reseller)["discount"] == "80.00"
+    # January and March settled, February not: February is the first month not yet settled
+    back = cli("tiers", "set", reseller, "--tier", "registered", "--reason", "fewer sales", "--by", "Morgan")
+    assert back.json["in_force_from"] == "2026-02", back.stderr
+    # February at registered: 1000.00 x 0.03 = 30.00
+    assert invoice_of(cli, "2026-02", reseller) == {"gross": "1000.00", "discount": "30.00", "total": "970.00"}
