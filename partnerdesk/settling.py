@@ -86,7 +86,10 @@ def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[st
     rates = uow.periods.invoice_rates(settled)
 
     def rate_of(adjusted: str, bill_to: str):
-        return rates[adjusted, bill_to] if (adjusted, bill_to) in rates else discount_rate(plan, known[bill_to])
+        """The rate of the partner's invoice of the adjusted month; with none, its tier's in that month."""
+        if (adjusted, bill_to) in rates:
+            return rates[adjusted, bill_to]
+        return discount_rate(plan, known[bill_to], adjusted)
 
     lines = adjustments.invoice_adjustments(known, uow.usage.late_month_sums(settled), rate_of)
     late = uow.usage.late_commissionable(settled, plan.non_commissionable_products)

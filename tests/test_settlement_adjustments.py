@@ -64,6 +64,23 @@ def test_a_late_line_goes_on_the_next_invoice_as_an_adjustment_of_its_month(chan
     assert str(september.total) == "0.00"
 
 
+def test_late_usage_of_a_month_without_an_invoice_is_discounted_at_that_months_tier(channel):
+    """The partner had no usage (so no invoice) in the settled month; a tier change made since
+    does not reach back to it."""
+    reseller = channel.partner("direct_reseller")  # registered: 3 % discount
+    channel.customers([["C-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-08-10", "10.00"]])
+    assert settle_month(channel.ws, "2026-07", as_of=AUG_1).invoices == []
+    assert set_tier(channel.ws, reseller, "gold", "strategic", "maria").in_force_from == "2026-08"
+    channel.usage([["L2", "C-1", "ecs", "2026-07-20", "1000.00"]], name="late.csv")  # late: July is settled
+    [august] = settle_month(channel.ws, "2026-08", as_of=SEP_1).invoices
+    # August at gold: 10.00 x 0.08 = 0.80; July's late 1000.00 at registered's 3 %: 30.00 (not gold's 80.00)
+    assert [json_of(line) for line in august.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "10.00", "discount": "0.80", "net": "9.20"},
+        {"customer_id": "C-1", "product": "ecs", "gross": "1000.00", "discount": "30.00", "net": "970.00",
+         "adjusts": "2026-07"}]
+
+
 def test_a_late_agency_line_is_a_separate_commission_entry_and_a_credit_claws_back(channel):
     agency = channel.partner("agency")
     channel.customers([["C-A", agency, "2026-01-01"]])
