@@ -77,24 +77,43 @@ def _settled(uow: UnitOfWork, kind: str, besides: str | None = None) -> list[str
     return [p.period for p in uow.periods.list() if p.kind == kind and p.period != besides]
 
 
+def _settled_plans(uow: UnitOfWork, periods: list[str], plan: Plan) -> dict[str, Plan]:
+    """The plan each period was settled with; `plan`, the one settling now, for a period settled
+    before plans were kept whole."""
+    kept = uow.periods.plans(periods)
+    return {period: kept.get(period, plan) for period in periods}
+
+
+def _late_commissionable(uow: UnitOfWork, plans: dict[str, Plan]) -> dict[tuple[str, str], int]:
+    """Late commissionable usage of settled months, each without the products its own plan excludes."""
+    months_by_products: dict[tuple[str, ...], list[str]] = {}
+    for month, plan in plans.items():
+        months_by_products.setdefault(tuple(plan.non_commissionable_products), []).append(month)
+    late: dict[tuple[str, str], int] = {}
+    for products, months in months_by_products.items():
+        late.update(uow.usage.late_commissionable(months, products))
+    return late
+
+
 def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[str, Partner]
                        ) -> tuple[dict[str, list[InvoiceLine]], list[AgencyCommission]]:
-    """Adjustment lines per invoice and agency adjustments for the late lines of settled months."""
+    """Adjustment lines per invoice and agency adjustments for the late lines of settled months,
+    each under the terms its month was settled with."""
     settled = _settled(uow, "month", month.key)
     if not settled or not uow.usage.has_late("month", settled):
         return {}, []
-    rates = uow.periods.invoice_rates(settled)
+    rates, plans = uow.periods.invoice_rates(settled), _settled_plans(uow, settled, plan)
 
     def rate_of(adjusted: str, bill_to: str):
-        """The rate of the partner's invoice of the adjusted month; with none, its tier's in that month."""
+        """The rate of the partner's invoice of the adjusted month; with none, its tier's then."""
         if (adjusted, bill_to) in rates:
             return rates[adjusted, bill_to]
-        return discount_rate(plan, known[bill_to], adjusted)
+        return discount_rate(plans[adjusted], known[bill_to], adjusted)
 
     lines = adjustments.invoice_adjustments(known, uow.usage.late_month_sums(settled), rate_of)
-    late = uow.usage.late_commissionable(settled, plan.non_commissionable_products)
+    late = _late_commissionable(uow, plans)
     agencies = adjustments.agency_adjustments(month.key, known, late, uow.periods.paid(sorted({m for m, _ in late})),
-                                              plan.agency.commission_rate)
+                                              {m: p.agency.commission_rate for m, p in plans.items()})
     return lines, agencies
 
 
@@ -116,21 +135,22 @@ def month_figures(uow: UnitOfWork, month: Month, plan: Plan) -> MonthSettlement:
 
 def _quarter_adjustments(uow: UnitOfWork, quarter: Quarter, plan: Plan,
                          known: dict[str, Partner]) -> list[QuarterlyCommission]:
-    """Each settled quarter with late lines recomputed, for the partners they count for."""
+    """Each settled quarter with late lines recomputed under the plan it was settled with, for
+    the partners they count for."""
     settled = [Quarter.parse(q) for q in _settled(uow, "quarter", quarter.key)]
     months = [m.key for q in settled for m in q.months]
     if not months or not uow.usage.has_late("quarter", months):
         return []
     owners = uow.usage.late_owners("quarter", months)
-    entries = []
+    plans, entries = _settled_plans(uow, [q.key for q in settled], plan), []
     for adjusted in settled:
-        keys = {m.key for m in adjusted.months}
+        keys, terms = {m.key for m in adjusted.months}, plans[adjusted.key]
         counted = {adjustments.bill_to_of(known[o]) for m, o in owners if m in keys} - {None}
         if counted:
             base = quarterly.commission_base(
-                uow.usage.commissionable_sums(adjusted.months, plan.non_commissionable_products), known).quarterly
+                uow.usage.commissionable_sums(adjusted.months, terms.non_commissionable_products), known).quarterly
             paid = {partner: p for (_, partner), p in uow.periods.paid([adjusted.key]).items()}
-            entries += adjustments.quarter_adjustments(plan, known, adjusted.key,
+            entries += adjustments.quarter_adjustments(terms, known, adjusted.key,
                                                        {p: base.get(p, 0) for p in counted}, paid)
     return entries
 

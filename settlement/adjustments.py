@@ -69,17 +69,18 @@ def invoice_adjustments(partners: Mapping[str, Partner], late: Iterable[MonthSum
 
 
 def agency_adjustments(period: str, partners: Mapping[str, Partner], late: Mapping[tuple[str, str], int],
-                       paid: Mapping[tuple[str, str], Paid], rate: Decimal) -> list[AgencyCommission]:
+                       paid: Mapping[tuple[str, str], Paid], rates: Mapping[str, Decimal]) -> list[AgencyCommission]:
     """An entry, settled in `period`, per agency and settled month with late commissionable usage
-    (`late`: (month, owner) -> its micro-units not yet settled, the plan's products that earn
-    none left out): that usage rounded to the cent times the rate the month was paid with
-    (`paid`, by (month, agency); `rate` when the agency had no entry), rounded half up. A late
-    credit takes back what its usage earned: the entry is negative."""
+    (`late`: (month, owner) -> its micro-units not yet settled, the products that earn none
+    under the month's plan left out): that usage rounded to the cent times the rate the month was
+    paid with (`paid`, by (month, agency); when the agency had no entry, the agency rate of the
+    plan the month was settled with, `rates` by month), rounded half up. A late credit takes back
+    what its usage earned: the entry is negative."""
     entries = []
     for (month, agency), micros in sorted(late.items(), key=lambda item: (partner_order(item[0][1]), item[0][0])):
         if partners[agency].partner_type is not PartnerType.agency or not micros:
             continue
-        month_rate = paid[month, agency].rate if (month, agency) in paid else rate
+        month_rate = paid[month, agency].rate if (month, agency) in paid else rates[month]
         commissionable = cents_of(micros)
         entries.append(AgencyCommission(partner_id=agency, period=period, commissionable=commissionable,
                                         rate=month_rate, commission=to_cents(commissionable * month_rate),

@@ -97,8 +97,16 @@ class Periods:
 
     def close(self, period: str, kind: str, plan: Plan, at: dt.datetime) -> None:
         self._session.add(Settlement(period=period, kind=kind, plan_version=plan.version,
-                                     plan_fingerprint=plan.fingerprint, settled_at=at))
+                                     plan_fingerprint=plan.fingerprint, settled_at=at,
+                                     plan_document=plan.model_dump_json(by_alias=True)))
         self._session.flush()
+
+    def plans(self, periods: list[str]) -> dict[str, Plan]:
+        """The plans these periods were settled with, where kept whole (periods settled before
+        migration 0015 have none)."""
+        statement = select(Settlement.period, Settlement.plan_document).where(
+            Settlement.period.in_(periods), Settlement.plan_document.is_not(None))
+        return {period: Plan.model_validate_json(document) for period, document in self._session.execute(statement)}
 
     def save_month(self, result: MonthSettlement) -> None:
         """Store a month's invoices and agency commissions (the period is closed already)."""

@@ -80,7 +80,8 @@ class PartnerSumRow(SQLModel, table=True):
 
 
 class Settlement(SQLModel, table=True):
-    """A closed period ('2026-07' or '2026-Q3') and the plan it was settled with."""
+    """A closed period ('2026-07' or '2026-Q3') and the plan it was settled with (the whole plan
+    as JSON since migration 0015: its late lines settle under those terms)."""
 
     __tablename__ = "settlement"
 
@@ -89,6 +90,7 @@ class Settlement(SQLModel, table=True):
     plan_version: str = Field(max_length=80)
     plan_fingerprint: str = Field(max_length=16)
     settled_at: dt.datetime
+    plan_document: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class InvoiceRow(SQLModel, table=True):

@@ -16,6 +16,7 @@ from partnerdesk.lookups import quarter_commissions
 from partnerdesk.payments import invoice_balances
 from partnerdesk.settling import closed_periods, preview_month, settle_month, settle_quarter
 from partnerdesk.tiers import set_tier
+from settlement.plan import Plan
 from settlement_world import Channel
 
 AUG_1, SEP_1, OCT_1, JAN_1 = dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2027, 1, 1)
@@ -79,6 +80,40 @@ def test_late_usage_of_a_month_without_an_invoice_is_discounted_at_that_months_t
         {"customer_id": "C-1", "product": "ecs", "gross": "10.00", "discount": "0.80", "net": "9.20"},
         {"customer_id": "C-1", "product": "ecs", "gross": "1000.00", "discount": "30.00", "net": "970.00",
          "adjusts": "2026-07"}]
+
+
+def test_late_lines_settle_under_the_plan_their_period_was_settled_with(channel):
+    """July to September and 2026-Q3 settled with a richer plan (registered: 5 % discount, 2 %
+    commission; agency 15 %); October and 2026-Q4 with the shipped one."""
+    data = channel.ws.plan().model_dump(by_alias=True)
+    data["version"], data["agency"]["commission_rate"] = "richer", "0.15"
+    data["direct_reseller"]["tiers"]["registered"] = {"discount_rate": "0.05",
+                                                      "commission": [{"from": 0, "rate": "0.02"}]}
+    richer = Plan.model_validate(data)
+    reseller, agency = channel.partner("direct_reseller"), channel.partner("agency")
+    channel.customers([["C-1", reseller, "2026-01-01"], ["A-1", agency, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-08-15", "1000.00"]])
+    for month in ("2026-07", "2026-08", "2026-09"):
+        settle_month(channel.ws, month, plan=richer, as_of=OCT_1)
+    [paid] = settle_quarter(channel.ws, "2026-Q3", plan=richer, as_of=OCT_1).commissions
+    assert (str(paid.rate), str(paid.commission)) == ("0.02", "20.00")  # 1000.00 x 0.02
+    # late: July, when neither partner had usage, so no invoice or commission entry
+    channel.usage([["L2", "C-1", "ecs", "2026-07-20", "1000.00"], ["L3", "A-1", "ecs", "2026-07-21", "100.00"]],
+                  name="late.csv")
+    october = settle_month(channel.ws, "2026-10", as_of=dt.date(2026, 11, 1))
+    # July's line at richer's registered 5 %: 50.00 (the shipped plan's 3 % would give 30.00)
+    assert [json_of(line) for i in october.invoices for line in i.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "1000.00", "discount": "50.00", "net": "950.00",
+         "adjusts": "2026-07"}]
+    # the agency's late 100.00 at richer's 15 %: 15.00 (the shipped 10 % would give 10.00)
+    assert [json_of(c) for c in october.agency_commissions] == [
+        {"partner_id": agency, "period": "2026-10", "commissionable": "100.00", "rate": "0.15",
+         "commission": "15.00", "adjusts": "2026-07"}]
+    # Q3 again under richer: 2000.00 x 0.02 = 40.00, less the 20.00 paid = 20.00 (under the
+    # shipped plan's 1 % it would come to 20.00 and pay nothing more)
+    assert [json_of(c) for c in settle_quarter(channel.ws, "2026-Q4", as_of=JAN_1).commissions] == [
+        {"partner_id": reseller, "tier": "registered", "commissionable": "1000.00", "rate": "0.02",
+         "commission": "20.00", "adjusts": "2026-Q3"}]
 
 
 def test_a_late_agency_line_is_a_separate_commission_entry_and_a_credit_claws_back(channel):
