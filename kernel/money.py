@@ -52,10 +52,12 @@ def cent_count_of(micros: int) -> int:
     return divide_half_up(micros, 10_000)
 
 
-def divide_half_up(numerator: int, denominator: int) -> int:
-    """numerator / denominator (denominator > 0) rounded half away from zero, in integers."""
+def divide_half_up(numerator, denominator):
+    """numerator / denominator (denominator > 0) rounded half away from zero, in integers: of
+    two numbers or, element by element, of numpy integer arrays (the what-if rounds a quarter's
+    invoice lines at once), so there is one rounding rule for both."""
     whole = (2 * abs(numerator) + denominator) // (2 * denominator)
-    return whole if numerator >= 0 else -whole
+    return whole - 2 * whole * (numerator < 0)
 
 
 def cents_of(micros: int) -> Decimal:

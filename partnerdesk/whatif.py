@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kernel.periods import Quarter
+from partnerdesk.bulk import cycle_collection_paused
 from partnerdesk.errors import InputError
 from partnerdesk.settling import parse_quarter, partners as billing_partners
 from partnerdesk.workspace import Workspace, plan_from
@@ -28,7 +29,7 @@ def what_if(ws: Workspace, quarter: str | Quarter, plan: Plan, current: Plan | N
     The vendor's invoice lines' sums are read once for both plans; the partners' commissionable sums
     once per plan, as each plan names its own products that earn no commission."""
     quarter, current = parse_quarter(quarter), current or ws.plan()
-    with ws.reading() as uow:
+    with cycle_collection_paused(), ws.reading() as uow:
         partners = billing_partners(uow)
         bases = [commission_base(uow.usage.commissionable_sums(quarter.months, p.non_commissionable_products), partners)
                  for p in (current, plan)]

@@ -116,10 +116,10 @@ def invoice_id(month: Month, bill_to: str) -> str:
     return f"INV-{month.key}-{bill_to}"
 
 
-def line_discount_cents(gross_cents: int, rate: tuple[int, int]) -> int:
+def line_discount_cents(gross_cents, rate: tuple):
     """A line's discount in cents: its rounded gross times the rate (numerator, denominator),
-    rounded half up to the cent. In integers: every line of a month (and of each what-if plan's
-    quarter) goes through here."""
+    rounded half up to the cent. In integers: every line of a month goes through here, and each
+    what-if plan's quarter of lines as numpy arrays (`divide_half_up` takes both)."""
     numerator, denominator = rate
     return divide_half_up(gross_cents * numerator, denominator)
 

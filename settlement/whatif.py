@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from kernel.money import ZERO, Money, Rate, cent_count_of, from_cent_count
-from kernel.partner_types import VENDOR_BILLED
+from kernel.partner_types import VENDOR_BILLED, partner_key
 from kernel.periods import Quarter
 from settlement.commissions import agency_commission
 from settlement.invoices import line_discount_cents
@@ -79,40 +81,63 @@ class WhatIf(BaseModel):
     totals: Totals
 
 
-BilledLines = dict[str, dict[str, list[int]]]
-"""Vendor-billed partner -> month -> the gross cents of each line of its vendor invoice of the month."""
+class VendorLines(NamedTuple):
+    """The lines of the vendor's invoices of some months as arrays, grouped by invoice: the lines
+    of `invoices[i]` (bill_to 'P-n', month) are `gross_cents[starts[i]:]` up to the next start.
+    A quarter has a few hundred thousand lines and each plan applies its rates to all of them."""
+
+    invoices: list[tuple[str, str]]
+    starts: np.ndarray
+    gross_cents: np.ndarray
 
 
-def discount_cents(gross_cents: Iterable[int], rate: Decimal) -> int:
-    """The discounts in cents of lines of these gross cents, each rounded as on an invoice."""
-    ratio = rate.as_integer_ratio()
-    return sum(line_discount_cents(gross, ratio) for gross in gross_cents)
+SAFE_PRODUCT = 2 ** 62
+"""Below this, a product of two int64 arrays (and twice it) cannot overflow."""
 
 
-def billed_lines(line_sums: Mapping[str, Mapping[str, Iterable[int]]]) -> BilledLines:
-    """The lines of the vendor's invoices of each month (bill_to -> month -> each line's
-    micro-units; a distributor's include its tier-2 resellers' customers), kept as their rounded
-    gross so each plan only applies its rates."""
-    return {bill_to: {month: [cent_count_of(micros) for micros in sums] for month, sums in months.items()}
-            for bill_to, months in line_sums.items()}
+def _exact(values: np.ndarray, largest_factor: int) -> np.ndarray:
+    """The values as int64 while multiplying them by up to `largest_factor` stays exact, else as
+    Python integers (an object array: slower, never wrong)."""
+    largest = int(np.abs(values).max(initial=0))
+    return values if largest * max(largest_factor, 2) < SAFE_PRODUCT else values.astype(object)
 
 
-def discounts(plans: Sequence[Plan], partners: Mapping[str, Partner], lines: BilledLines) -> list[dict[str, Decimal]]:
-    """Each vendor-billed partner's invoice discounts of the quarter under each plan, each month
-    at the rate of the tier in force in it. A rate the plans share for a partner's month is
-    applied to its lines once."""
-    given: list[dict[str, Decimal]] = [{} for _ in plans]
-    for partner_id, months in lines.items():
-        cents = [0] * len(plans)
-        for month, grosses in months.items():
-            applied: dict[Decimal, int] = {}
-            for index, plan in enumerate(plans):
-                rate = discount_rate(plan, partners[partner_id], month)
-                if rate not in applied:
-                    applied[rate] = discount_cents(grosses, rate)
-                cents[index] += applied[rate]
-        for plan_given, plan_cents in zip(given, cents):
-            plan_given[partner_id] = from_cent_count(plan_cents)
+def billed_lines(line_sums: Iterable[tuple[int, str, int]]) -> VendorLines:
+    """The vendor's invoice lines from (bill_to's partner number, month, micro-units) per line (a
+    distributor's include its tier-2 resellers' customers), rounded to cents as on an invoice,
+    so each plan only applies its rates."""
+    rows = list(line_sums)
+    if not rows:
+        return VendorLines([], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    numbers, months, micros = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    month_keys = sorted(set(months))
+    month_index = {key: index for index, key in enumerate(month_keys)}
+    invoice = np.array(numbers, np.int64) * len(month_keys) + np.array([month_index[m] for m in months], np.int64)
+    order = np.argsort(invoice, kind="stable")
+    invoice = invoice[order]
+    starts = np.flatnonzero(np.r_[True, invoice[1:] != invoice[:-1]])
+    gross = cent_count_of(_exact(np.array(micros, np.int64)[order], 1))
+    invoices = [(partner_key(int(key) // len(month_keys)), month_keys[int(key) % len(month_keys)])
+                for key in invoice[starts]]
+    return VendorLines(invoices, starts, gross)
+
+
+def discounts(plans: Sequence[Plan], partners: Mapping[str, Partner], lines: VendorLines) -> list[dict[str, Decimal]]:
+    """Each vendor-billed partner's invoice discounts of the months under each plan, each month at
+    the rate of the tier in force in it, every line rounded as on an invoice."""
+    counts = np.diff(np.r_[lines.starts, len(lines.gross_cents)])
+    given: list[dict[str, Decimal]] = []
+    for plan in plans:
+        ratios = [discount_rate(plan, partners[bill_to], month).as_integer_ratio() for bill_to, month in lines.invoices]
+        numerators = np.repeat(np.array([n for n, _ in ratios], np.int64), counts)
+        denominators = np.repeat(np.array([d for _, d in ratios], np.int64), counts)
+        largest = int(numerators.max(initial=0))
+        cents = line_discount_cents(_exact(lines.gross_cents, largest), (numerators, denominators))
+        per_invoice = np.add.reduceat(cents, lines.starts).tolist() if len(cents) else []
+        totals: dict[str, int] = {}
+        for (bill_to, _), invoice_cents in zip(lines.invoices, per_invoice):
+            totals[bill_to] = totals.get(bill_to, 0) + int(invoice_cents)
+        given.append({bill_to: from_cent_count(total) for bill_to, total in totals.items()})
     return given
 
 

@@ -340,9 +340,9 @@ class Usage:
                           f"(SELECT p.id FROM {PARTNERS} AS p WHERE p.partner_type IN ({_types(*BILLED_OWNERS)}))",
                           (month.key,))
 
-    def vendor_line_sums(self, months: list[Month]) -> dict[str, dict[str, list[int]]]:
-        """The lines of the vendor's invoices of these months before rounding: bill_to ('P-n') ->
-        month -> each line's micro-units (one customer's product). A direct reseller's or a
+    def vendor_line_sums(self, months: list[Month]) -> list[tuple[int, str, int]]:
+        """The lines of the vendor's invoices of these months before rounding: (bill_to's partner
+        number, month, micro-units) of each line (one customer's product). A direct reseller's or a
         distributor's invoice has its own usage, a distributor's also its tier-2 resellers'
         (settlement.monthly.billed_sums, which settling a month uses, says the same). Only those
         distributors' invoices can have two sums of one customer and product (the customer moved
@@ -354,19 +354,12 @@ class Usage:
         alone = (f"SELECT s.partner_id, s.month, s.amount_micros FROM {sums.name} AS s WHERE s.month IN ({months_in}) "
                  f"AND s.partner_id IN (SELECT p.id FROM {PARTNERS} AS p WHERE p.partner_type IN "
                  f"({_types(*VENDOR_BILLED)}) AND p.id NOT IN ({tier2}))")
-        shared = (f"SELECT COALESCE(p.parent_id, p.id), s.month, SUM(s.amount_micros) FROM {sums.name} AS s "
-                  f"JOIN {PARTNERS} AS p ON p.id = s.partner_id WHERE s.month IN ({months_in}) AND s.partner_id IN "
-                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} "
-                  f"UNION {tier2}) GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
+        shared = (f"SELECT COALESCE(p.parent_id, p.id), s.month, CAST(SUM(s.amount_micros) AS BIGINT) "
+                  f"FROM {sums.name} AS s JOIN {PARTNERS} AS p ON p.id = s.partner_id "
+                  f"WHERE s.month IN ({months_in}) AND s.partner_id IN "
+                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} UNION {tier2}) GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
         keys = [m.key for m in months]
-        lines: dict[str, dict[str, list[int]]] = {}
-        by_id: dict[int, dict[str, list[int]]] = {}
-        for bill_to, month, micros in bulk.fetch(self._connection, f"{alone} UNION ALL {shared}", (*keys, *keys)):
-            invoices = by_id.get(bill_to)
-            if invoices is None:
-                invoices = by_id[bill_to] = lines.setdefault(partner_key(bill_to), {})
-            invoices.setdefault(month, []).append(int(micros))
-        return lines
+        return bulk.fetch(self._connection, f"{alone} UNION ALL {shared}", (*keys, *keys))
 
     def commissionable_sums(self, months: list[Month], excluded: Iterable[str],
                             owners: list[int] | None = None) -> list[CommissionableSum]:

@@ -8,15 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import RULES_DIR
 from kernel.money import as_cent_count, cent_count_of, cents_of, to_cents
-
 from partnerdesk.errors import InputError
 from partnerdesk.settling import closed_periods
 from partnerdesk.whatif import what_if, what_if_file
+from partnerdesk.workspace import plan_from
 from settlement.invoices import line_discount
 from settlement.plan import Plan
-from settlement.whatif import discount_cents
+from settlement.partners import Partner
+from settlement.whatif import billed_lines, discounts
 from settlement_world import Channel
+
+RULES_PLAN = plan_from(RULES_DIR / "plan.yaml")
 
 
 @pytest.fixture
@@ -87,14 +91,21 @@ def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
 
 
 @settings(max_examples=400, deadline=None)
-@given(micros=st.integers(min_value=-10**15, max_value=10**15),
-       rate=st.decimals(min_value=0, max_value=1, places=4, allow_nan=False, allow_infinity=False))
+@given(micros=st.lists(st.one_of(st.integers(min_value=-10**15, max_value=10**15),
+                                 st.integers(min_value=-9 * 10**18, max_value=9 * 10**18)), min_size=1, max_size=5),
+       rate=st.decimals(min_value=0, max_value=1, places=6, allow_nan=False, allow_infinity=False))
 def test_the_integer_discounts_round_half_up_to_the_cent_as_decimals_do(micros, rate):
-    gross = to_cents(Decimal(micros).scaleb(-6))
-    assert cents_of(micros) == gross
-    assert cent_count_of(micros) == as_cent_count(gross)
-    assert discount_cents([cent_count_of(micros)], rate) == as_cent_count(to_cents(gross * rate))
-    assert line_discount(gross, rate) == to_cents(gross * rate)
+    """Each line alone and a what-if's invoice of these lines (arrays of int64, or of Python
+    integers where int64 could overflow) against Decimal arithmetic."""
+    grosses = [to_cents(Decimal(m).scaleb(-6)) for m in micros]
+    assert [cents_of(m) for m in micros] == grosses
+    assert [cent_count_of(m) for m in micros] == [as_cent_count(g) for g in grosses]
+    assert [line_discount(g, rate) for g in grosses] == [to_cents(g * rate) for g in grosses]
+    plan = Plan.model_validate({**RULES_PLAN.model_dump(by_alias=True), "direct_reseller": {
+        "default_tier": "registered", "tiers": {"registered": {"discount_rate": rate, "commission": [{"from": 0, "rate": "0.01"}]}}}})
+    lines = billed_lines([(7, "2026-07", m) for m in micros])
+    [given_discounts] = discounts([plan], {"P-7": Partner(partner_id="P-7", partner_type="direct_reseller")}, lines)
+    assert given_discounts == {"P-7": sum((to_cents(g * rate) for g in grosses), Decimal("0.00"))}
 
 
 def test_a_customer_moving_to_the_distributor_within_the_month_is_one_line_of_its_invoice(workspace, tmp_path):
