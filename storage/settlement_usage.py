@@ -357,7 +357,8 @@ class Usage:
         shared = (f"SELECT COALESCE(p.parent_id, p.id), s.month, CAST(SUM(s.amount_micros) AS BIGINT) "
                   f"FROM {sums.name} AS s JOIN {PARTNERS} AS p ON p.id = s.partner_id "
                   f"WHERE s.month IN ({months_in}) AND s.partner_id IN "
-                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} UNION {tier2}) GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
+                  f"(SELECT t.id FROM {PARTNERS} AS t WHERE t.partner_type = {tier2_type} UNION {tier2}) "
+                  f"GROUP BY COALESCE(p.parent_id, p.id), s.month, s.customer_id, s.product")
         keys = [m.key for m in months]
         return bulk.fetch(self._connection, f"{alone} UNION ALL {shared}", (*keys, *keys))
 

@@ -92,7 +92,8 @@ def test_a_bad_plan_file_is_refused_with_its_line(channel, tmp_path):
 
 @settings(max_examples=400, deadline=None)
 @given(micros=st.lists(st.one_of(st.integers(min_value=-10**15, max_value=10**15),
-                                 st.integers(min_value=-9 * 10**18, max_value=9 * 10**18)), min_size=1, max_size=5),
+                                 st.integers(min_value=-9 * 10**18, max_value=9 * 10**18)),
+                       min_size=1, max_size=5),
        rate=st.decimals(min_value=0, max_value=1, places=6, allow_nan=False, allow_infinity=False))
 def test_the_integer_discounts_round_half_up_to_the_cent_as_decimals_do(micros, rate):
     """Each line alone and a what-if's invoice of these lines (arrays of int64, or of Python
