@@ -56,10 +56,11 @@ class LineSums:
     """New lines' micro-units (all, commissionable) per month key, owner (`no_partner` for none),
     customer and product, written with `write(usage_sums, partner_sums)` a part at a time: the
     sums of every WRITTEN_ROWS lines, added to the stored ones, so memory stays flat however
-    many lines and customers there are."""
+    many lines and customers there are; `done()` once the last part is written."""
 
-    def __init__(self, spans: pa.Table, no_partner: int, write: Callable[[pa.Table, pa.Table], None]) -> None:
-        self._spans, self._no_partner, self._write = spans, no_partner, write
+    def __init__(self, spans: pa.Table, no_partner: int, write: Callable[[pa.Table, pa.Table], None],
+                 done: Callable[[], None]) -> None:
+        self._spans, self._no_partner, self._write, self._done = spans, no_partner, write, done
         self._window: list[pa.Table] = []
         self._owned: list[pa.Table] = []
 
@@ -76,11 +77,12 @@ class LineSums:
                 self._written()
 
     def finish(self) -> None:
-        """The sums of the lines not written yet written."""
+        """The sums of the lines not written yet written, and the writer told that all are."""
         if self._window:
             self._attribute()
         if self._owned:
             self._written()
+        self._done()
 
     def _attribute(self) -> None:
         """The window's lines joined to the span in force on their usage date."""

@@ -111,15 +111,19 @@ def insert_columns(connection: Connection, target, table: pa.Table) -> None:
                               f"VALUES ({', '.join('?' * table.num_columns)})", table)
 
 
+def _added(target, names: list[str], keys: list[str]) -> str:
+    """The upsert clause by which a row whose key is stored adds its other columns to the stored row's."""
+    added = ", ".join(f"{n} = {target.name}.{n} + excluded.{n}" for n in names if n not in keys)
+    return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
+
+
 def add_columns(connection: Connection, target, table: pa.Table, keys: list[str]) -> None:
     """A table of columns named as the target's added to its rows: a row whose key (`keys`) is
     stored adds its other columns to the stored row's, any other is inserted. On PostgreSQL the
     rows are copied to a temporary table first and added from there in one statement."""
     if not table.num_rows:
         return
-    names = ", ".join(table.column_names)
-    added = ", ".join(f"{n} = {target.name}.{n} + excluded.{n}" for n in table.column_names if n not in keys)
-    upsert = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
+    names, upsert = ", ".join(table.column_names), _added(target, table.column_names, keys)
     if on_postgresql(connection):
         staged = f"added_{target.name}"
         connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {staged} (LIKE {target.name})")
@@ -129,6 +133,34 @@ def add_columns(connection: Connection, target, table: pa.Table, keys: list[str]
         return
     _execute_many(connection, f"INSERT INTO {target.name} ({names}) VALUES ({', '.join('?' * table.num_columns)}) "
                               f"{upsert}", table)
+
+
+def add_columns_later(connection: Connection, target, table: pa.Table, keys: list[str]) -> None:
+    """`add_columns`, deferred on PostgreSQL until `add_deferred`: the rows are copied to a
+    temporary table, and added up by key and to the target's in one statement at the end. A
+    usage import's parts add to sums its earlier parts inserted, and an update costs PostgreSQL a
+    new row version and index entry; SQLite updates in place, so it adds each part at once."""
+    if not on_postgresql(connection):
+        add_columns(connection, target, table, keys)
+        return
+    deferred = f"deferred_{target.name}"
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS {deferred} (LIKE {target.name}) "
+                               f"ON COMMIT DROP")
+    _copy_csv(connection, deferred, table)
+
+
+def add_deferred(connection: Connection, target, keys: list[str], summed: list[str]) -> None:
+    """The rows `add_columns_later` deferred (if any) added to the target's: `summed` columns
+    added up per key first."""
+    deferred = f"deferred_{target.name}"
+    if not on_postgresql(connection) or not connection.exec_driver_sql(
+            f"SELECT to_regclass('pg_temp.{deferred}')").scalar():
+        return
+    names = [*keys, *summed]
+    totals = ", ".join(f"SUM({n})" for n in summed)
+    connection.exec_driver_sql(f"INSERT INTO {target.name} ({', '.join(names)}) SELECT {', '.join(keys)}, {totals} "
+                               f"FROM {deferred} GROUP BY {', '.join(keys)} {_added(target, names, keys)}")
+    connection.exec_driver_sql(f"DROP TABLE {deferred}")
 
 
 def insert_columns_if_unique(connection: Connection, target, table: pa.Table) -> bool:

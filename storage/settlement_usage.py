@@ -31,7 +31,7 @@ from settlement.feeds import Association, UsageLine
 from settlement.monthly import OwnerSum
 from settlement.quarterly import CommissionableSum
 from storage import settlement_bulk as bulk
-from storage.line_sums import PARTNER_SUM_KEYS, SPANS, SUM_KEYS, LineSums
+from storage.line_sums import PARTNER_SUM_KEYS, SPANS, SUM_KEYS, SUMMED, LineSums
 from storage.delivery_tables import LateDaySum, UsageDaySum
 from storage.settlement_tables import CustomerAssociation, LateLine, PartnerSumRow, UsageSumRow
 from storage.settlement_tables import UsageLine as UsageLineRow
@@ -208,14 +208,19 @@ class Usage:
         rows = connection.exec_driver_sql(str(statement.compile(dialect=connection.dialect))).all()
         columns = list(zip(*rows)) or [[] for _ in SPANS]
         return LineSums(pa.table([pc.cast(pa.array(c), f.type) for c, f in zip(columns, SPANS)], schema=SPANS),
-                        NO_PARTNER, self._add_sums)
+                        NO_PARTNER, self._add_sums, self._sums_added)
 
     def _add_sums(self, usage_sums: pa.Table, owned_sums: pa.Table) -> None:
-        """Sums of newly stored lines added to the stored `usage_sum` rows (an earlier import's
-        into the same month, an engine's delivery, a part of the same import), and their
-        partners' to `partner_usage_sum`."""
-        bulk.add_columns(self._connection, sums, usage_sums, SUM_KEYS)
-        bulk.add_columns(self._connection, partner_sums, owned_sums, PARTNER_SUM_KEYS)
+        """Sums of a part of the newly stored lines added to the stored `usage_sum` rows (an
+        earlier import's into the same month, an engine's delivery, a part of the same import),
+        and their partners' to `partner_usage_sum`; on PostgreSQL once the last part is in
+        (`_sums_added`)."""
+        bulk.add_columns_later(self._connection, sums, usage_sums, SUM_KEYS)
+        bulk.add_columns_later(self._connection, partner_sums, owned_sums, PARTNER_SUM_KEYS)
+
+    def _sums_added(self) -> None:
+        bulk.add_deferred(self._connection, sums, SUM_KEYS, SUMMED)
+        bulk.add_deferred(self._connection, partner_sums, PARTNER_SUM_KEYS, SUMMED)
 
     def derive_sums(self, month: Month, customer_ids: list[str] | None = None) -> None:
         """The month's `usage_sum` rows (of these customers, or all) derived again from its lines
