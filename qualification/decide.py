@@ -12,7 +12,7 @@ from qualification.application import Application
 from qualification.decision import Decision, Status
 from qualification.engine import Firing, Firings, evaluator_for
 from qualification.facts import Circumstances, display, extract_facts
-from qualification.messages import words
+from qualification.messages import CriterionMessages, messages_for
 from qualification.rulebook import Criterion, Rulebook
 
 
@@ -40,29 +40,29 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
     return {c.id: status_of(c, mine.get(c.id, [])) for c in rulebook.criteria(partner_type)}
 
 
-def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> dict:
+def judge(prepared: CriterionMessages, mine: list[Firing], facts: dict[str, int | str], territory: str) -> dict:
     """One criterion's result from the firings of its checks, as the data of a `CriterionResult`
     (the decision validates all of them in one call)."""
+    criterion = prepared.criterion
     status = status_of(criterion, mine)
     shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     if status is Status.failed:
-        check = criterion.checks[min(f[1] for f in mine if f[2] == "fail")]
-        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message) \
-            if check.fail_messages else check.fail_message
-        actual = shown if check.fact == criterion.actual_fact else display(check.fact, facts)
+        index = min(f[1] for f in mine if f[2] == "fail")
+        fact = criterion.checks[index].fact
+        wording = prepared.failed(index, facts)
+        actual = shown if fact == criterion.actual_fact else display(fact, facts)
     else:
-        check = criterion.actual_check
-        template = criterion.review_message if status is Status.review else criterion.pass_message
+        wording = prepared.review if status is Status.review else prepared.passed
         actual = shown
     return {"id": criterion.id, "status": status, "actual": shown, "required": criterion.required_text,
-            "message": words(template, check, facts, territory, actual)}
+            "message": wording(facts, territory, actual)}
 
 
 def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],
              territory: str, firings: Firings) -> list[dict]:
     """Every criterion of a partner type, in the order of its rule file."""
     mine = _by_criterion(firings[partner_type])
-    return [judge(c, mine.get(c.id, []), facts, territory) for c in rulebook.criteria(partner_type)]
+    return [judge(p, mine.get(p.criterion.id, []), facts, territory) for p in messages_for(rulebook)[partner_type]]
 
 
 def facts_for(application: Application, situation: Circumstances, rulebook: Rulebook) -> dict[str, int | str]:
