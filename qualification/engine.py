@@ -1,6 +1,6 @@
 """The rulebook compiled into a durable_rules ruleset, and the evaluation of one set of facts.
 
-The checks of all three partner types form one small ruleset (about 50 rules), so one
+The checks of all three partner types form one small ruleset, so one
 assertion decides an applicant as every type at once, which `qualifies_as` needs. A rule
 fires only when a check is *not* met (or puts the criterion to review), so a pass is the
 absence of a firing; one rule always fires, because durable_rules crashes when it deletes
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import threading
 
 import durable_rules_engine as rules_engine
@@ -41,30 +42,36 @@ def _pattern(*conditions: dict) -> dict:
     return {"$and": [SUBJECT, *conditions]}
 
 
-def _check_rules(name: str, check: Check) -> dict[str, dict]:
-    """Patterns of one check, by rule name (which is also its action's name)."""
+def _check_rules(check: Check) -> dict[tuple[str, str], dict]:
+    """Patterns of one check, by what their firing says: "fail" or "review", and the value."""
     kind = FACTS[check.fact].kind
     if kind is FactKind.set:
-        return {f"{name}:fail:": _pattern(*({f"{check.fact}__{value}": 0} for value in check.any_of))}
+        return {("fail", ""): _pattern(*({f"{check.fact}__{value}": 0} for value in check.any_of))}
     if kind is FactKind.enum:
         allowed = [*check.pass_values, *check.review_values]
-        rules = {f"{name}:fail:": _pattern(*({"$neq": {check.fact: v}} for v in allowed))}
+        rules = {("fail", ""): _pattern(*({"$neq": {check.fact: v}} for v in allowed))}
         for value in check.review_values:
-            rules[f"{name}:review:{value}"] = _pattern({check.fact: value})
+            rules[("review", value)] = _pattern({check.fact: value})
         return rules
-    return {f"{name}:fail:": _pattern({NEGATED[check.op]: {check.fact: _threshold(check)}})}
+    return {("fail", ""): _pattern({NEGATED[check.op]: {check.fact: _threshold(check)}})}
 
 
-def compile_ruleset(rulebook: Rulebook) -> dict:
-    """The durable_rules JSON ruleset of every partner type's checks."""
+def compile_ruleset(rulebook: Rulebook) -> tuple[dict, dict[str, list[tuple[PartnerType, Firing]]]]:
+    """The durable_rules JSON ruleset of every partner type's checks, and what each rule's firing
+    says for whom. A check several partner types make alike (the registration's) is one rule:
+    each rule costs the engine on every assertion, and each firing a round trip."""
     rules = {EVALUATED: {"all": [{"m": SUBJECT}]}}
+    meanings: dict[str, list[tuple[PartnerType, Firing]]] = {EVALUATED: []}
+    names: dict[str, str] = {}
     for partner_type in APPLICABLE:
         for criterion in rulebook.criteria(partner_type):
             for index, check in enumerate(criterion.checks):
-                name = f"{partner_type.value}:{criterion.id}:{index}"
-                for rule, pattern in _check_rules(name, check).items():
-                    rules[rule] = {"all": [{"m": pattern}]}
-    return rules
+                for (outcome, value), pattern in _check_rules(check).items():
+                    name = names.setdefault(json.dumps(pattern, sort_keys=True),
+                                            f"{partner_type.value}:{criterion.id}:{index}:{outcome}:{value}")
+                    rules[name] = {"all": [{"m": pattern}]}
+                    meanings.setdefault(name, []).append((partner_type, (criterion.id, index, outcome, value)))
+    return rules, meanings
 
 
 class Evaluator:
@@ -78,11 +85,11 @@ class Evaluator:
 
     def __init__(self, rulebook: Rulebook) -> None:
         token = rulebook.version.replace("+", "_").replace(".", "_").replace("-", "_")
-        ruleset = compile_ruleset(rulebook)
+        ruleset, self._meanings = compile_ruleset(rulebook)
         self._handle = rules_engine.create_ruleset(f"qualification__{token}", json.dumps(ruleset))
-        self._meanings = {name: _meaning(name) for name in ruleset if name != EVALUATED}
         compared = set().union(*(_compared(rule["all"][0]["m"]) for rule in ruleset.values()))
         self._read = tuple(sorted(compared - set(SUBJECT)))
+        self._values = operator.itemgetter(*self._read)
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
@@ -104,17 +111,17 @@ class Evaluator:
     def firings(self, facts: dict[str, int | str]) -> Firings:
         """The fail and review firings of every check, per partner type, for these facts."""
         fired: Firings = {t: [] for t in APPLICABLE}
-        compared = {name: facts[name] for name in self._read}
         with self._lock:
             sid = str(next(self._sids))
+            fact = {"id": sid, "sid": sid, **SUBJECT}
+            fact.update(zip(self._read, self._values(facts)))
             try:
-                names = self._fired({"id": sid, "sid": sid, **SUBJECT, **compared})
+                names = self._fired(fact)
             finally:
                 rules_engine.delete_state(self._handle, sid)
         meanings = self._meanings
         for name in names:
-            if name != EVALUATED:
-                partner_type, firing = meanings[name]
+            for partner_type, firing in meanings[name]:
                 fired[partner_type].append(firing)
         return fired
 
@@ -133,12 +140,6 @@ def _compared(pattern: dict) -> set[str]:
             if isinstance(value, dict):
                 names.add(value["$m"])
     return names
-
-
-def _meaning(rule: str) -> tuple[PartnerType, Firing]:
-    """Whose check a rule is and what its firing says, read from its name once per ruleset."""
-    partner_type, criterion_id, index, outcome, value = rule.split(":")
-    return PartnerType(partner_type), (criterion_id, int(index), outcome, value)
 
 
 _evaluators: dict[str, Evaluator] = {}

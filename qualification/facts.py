@@ -103,15 +103,13 @@ def _stdnum(module_name: str) -> ModuleType:
     return importlib.import_module(f"stdnum.{module_name}")
 
 
-def registration_facts(app: Application, as_of: dt.date) -> dict[str, int | str]:
-    if app.registration_date is None:
-        return {"registration_date_status": "missing", "registered_full_years": 0}
-    if app.registration_date > as_of:
-        return {"registration_date_status": "in_future", "registered_full_years": 0}
-    return {
-        "registration_date_status": "on_or_before_decision",
-        "registered_full_years": full_years(app.registration_date, as_of),
-    }
+def registration_facts(registered: dt.date | None, as_of: dt.date) -> tuple[str, int]:
+    """The registration date's status and the full years since it."""
+    if registered is None:
+        return "missing", 0
+    if registered > as_of:
+        return "in_future", 0
+    return "on_or_before_decision", full_years(registered, as_of)
 
 
 def extract_facts(
@@ -122,17 +120,19 @@ def extract_facts(
     registration_formats: dict[str, str],
 ) -> dict[str, int | str]:
     """Every fact of FACTS for this application, as the engine receives it."""
-    certificates = {c.id for c in app.acp_certificates if c.expires_on >= situation.as_of}
-    areas = {a.value for a in app.business_areas}
+    as_of = situation.as_of
+    date_status, years = registration_facts(app.registration_date, as_of)
+    staff = app.dedicated_staff
     facts: dict[str, int | str] = {
-        **registration_facts(app, situation.as_of),
+        "registration_date_status": date_status,
+        "registered_full_years": years,
         "registration_number_status": registration_number_status(app, registration_formats),
         "capital_usd": as_cent_count(app.registered_capital * usd_rates[app.capital_currency]),
         "financial_health": app.financial_health,
         "existing_customers": app.existing_customers,
         "industry_count": len(set(app.industries)),
-        "dedicated_staff": app.dedicated_staff.total,
-        "valid_acp_certificates": len(certificates),
+        "dedicated_staff": staff.sales + staff.tech + staff.ops,
+        "valid_acp_certificates": len({c.id for c in app.acp_certificates if c.expires_on >= as_of}),
         "customer_operations_years": as_cent_count(app.customer_operations_years),
         "tier2_resellers_managed": app.tier2_resellers_managed,
         "revenue_commitment_usd": as_cent_count(
@@ -142,6 +142,7 @@ def extract_facts(
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
+    areas = {a.value for a in app.business_areas}
     for flag, area in _AREA_FLAGS:
         facts[flag] = 1 if area in areas else 0
     return facts
