@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import operator
 import threading
 
 import durable_rules_engine as rules_engine
@@ -89,7 +88,6 @@ class Evaluator:
         self._handle = rules_engine.create_ruleset(f"qualification__{token}", json.dumps(ruleset))
         compared = set().union(*(_compared(rule["all"][0]["m"]) for rule in ruleset.values()))
         self._read = tuple(sorted(compared - set(SUBJECT)))
-        self._values = operator.itemgetter(*self._read)
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
@@ -114,7 +112,7 @@ class Evaluator:
         with self._lock:
             sid = str(next(self._sids))
             fact = {"id": sid, "sid": sid, **SUBJECT}
-            fact.update(zip(self._read, self._values(facts)))
+            fact.update(zip(self._read, map(facts.__getitem__, self._read)))
             try:
                 names = self._fired(fact)
             finally:
