@@ -26,13 +26,20 @@ NEGATED = {">=": "$lt", ">": "$lte", "<=": "$gt", "<": "$gte", "==": "$neq", "!=
 EVALUATED = "evaluated"
 SUBJECT = {"subject": "application"}
 
+KEYS = {name: f"f{i}" for i, name in enumerate(
+    [*(n for n, spec in FACTS.items() if spec.kind is not FactKind.set),
+     *(f"{n}__{v}" for n, spec in FACTS.items() if spec.kind is FactKind.set for v in spec.values)])}
+"""Each fact's short key in the engine: the engine parses the fact's JSON on every assertion,
+and its names were most of that text."""
+_NAMES = {key: name for name, key in KEYS.items()}
+
 Firing = tuple[str, int, str, str]  # criterion id, check index, "fail"/"review", enum value
 Firings = dict[PartnerType, list[Firing]]
 
 
 def _threshold(check: Check) -> int | dict:
     if isinstance(check.value, FactRef):
-        return {"$m": check.value.fact}
+        return {"$m": KEYS[check.value.fact]}
     kind = FACTS[check.fact].kind
     return as_cent_count(check.value) if kind is not FactKind.count else int(check.value)
 
@@ -45,14 +52,14 @@ def _check_rules(check: Check) -> dict[tuple[str, str], dict]:
     """Patterns of one check, by what their firing says: "fail" or "review", and the value."""
     kind = FACTS[check.fact].kind
     if kind is FactKind.set:
-        return {("fail", ""): _pattern(*({f"{check.fact}__{value}": 0} for value in check.any_of))}
+        return {("fail", ""): _pattern(*({KEYS[f"{check.fact}__{value}"]: 0} for value in check.any_of))}
     if kind is FactKind.enum:
         allowed = [*check.pass_values, *check.review_values]
-        rules = {("fail", ""): _pattern(*({"$neq": {check.fact: v}} for v in allowed))}
+        rules = {("fail", ""): _pattern(*({"$neq": {KEYS[check.fact]: v}} for v in allowed))}
         for value in check.review_values:
-            rules[("review", value)] = _pattern({check.fact: value})
+            rules[("review", value)] = _pattern({KEYS[check.fact]: value})
         return rules
-    return {("fail", ""): _pattern({NEGATED[check.op]: {check.fact: _threshold(check)}})}
+    return {("fail", ""): _pattern({NEGATED[check.op]: {KEYS[check.fact]: _threshold(check)}})}
 
 
 def compile_ruleset(rulebook: Rulebook) -> tuple[dict, dict[str, list[tuple[PartnerType, Firing]]]]:
@@ -87,7 +94,8 @@ class Evaluator:
         ruleset, self._meanings = compile_ruleset(rulebook)
         self._handle = rules_engine.create_ruleset(f"qualification__{token}", json.dumps(ruleset))
         compared = set().union(*(_compared(rule["all"][0]["m"]) for rule in ruleset.values()))
-        self._read = tuple(sorted(compared - set(SUBJECT)))
+        self._read = tuple(sorted(_NAMES[key] for key in compared - set(SUBJECT)))
+        self._keys = tuple(KEYS[name] for name in self._read)
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
 
@@ -112,7 +120,7 @@ class Evaluator:
         with self._lock:
             sid = str(next(self._sids))
             fact = {"id": sid, "sid": sid, **SUBJECT}
-            fact.update(zip(self._read, map(facts.__getitem__, self._read)))
+            fact.update(zip(self._keys, map(facts.__getitem__, self._read)))
             try:
                 names = self._fired(fact)
             finally:
@@ -125,8 +133,8 @@ class Evaluator:
 
 
 def _compared(pattern: dict) -> set[str]:
-    """The facts a compiled pattern compares, so the engine is sent only those: its keys that
-    are not operators, and the facts a threshold names (`$m`)."""
+    """The keys of the facts a compiled pattern compares, so the engine is sent only those: its
+    keys that are not operators, and the facts a threshold names (`$m`)."""
     names: set[str] = set()
     for key, value in pattern.items():
         if key == "$and":
