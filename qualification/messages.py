@@ -103,9 +103,9 @@ class Wording:
             elif name == "territory":
                 values[name] = territory
             elif name == "value":
-                values[name] = threshold_text(self.check, facts)
+                values[name] = threshold_text(self.check, facts) if self.check is not None else ""
             elif name == "shortfall":
-                values[name] = shortfall(self.check, facts)
+                values[name] = shortfall(self.check, facts) if self.check is not None else ""
             else:
                 values[name] = display(name, facts)
         return self.template.format_map(values)
