@@ -69,8 +69,10 @@ FACTS: dict[str, FactSpec] = {
 }
 
 
-_AREA_FLAGS = tuple((f"business_areas__{area}", area) for area in FACTS["business_areas"].values)
-"""The engine's flag of each business area, named once."""
+_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
+_SETS = {name: tuple((value, f"{name}__{value}") for value in spec.values)
+         for name, spec in FACTS.items() if spec.kind is FactKind.set}
+"""Each set's words with the engine's flag of each, named once."""
 
 
 class Circumstances(BaseModel):
@@ -143,13 +145,9 @@ def extract_facts(
         "statement_words": len(app.statement.split()),
     }
     areas = {a.value for a in app.business_areas}
-    for flag, area in _AREA_FLAGS:
+    for area, flag in _SETS["business_areas"]:
         facts[flag] = 1 if area in areas else 0
     return facts
-
-
-_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
-_SETS = {name: spec.values for name, spec in FACTS.items() if spec.kind is FactKind.set}
 
 
 def display(name: str, facts: dict[str, int | str]) -> int | str:
@@ -157,6 +155,6 @@ def display(name: str, facts: dict[str, int | str]) -> int | str:
     if name in _IN_CENTS:
         return str(Decimal(facts[name]) * CENT)
     if name in _SETS:
-        chosen = [v for v in _SETS[name] if facts[f"{name}__{v}"]]
+        chosen = [value for value, flag in _SETS[name] if facts[flag]]
         return ", ".join(chosen) or "none"
     return facts[name]
