@@ -92,23 +92,25 @@ class Wording:
         self.names = tuple(dict.fromkeys(names))
         self.template = "".join(parts) if self.names else "".join(parts).format_map({})
 
-    def __call__(self, facts: Facts, territory: str, actual: int | str | None) -> str:
-        """The message of one decision."""
-        if not self.names:
-            return self.template
-        values = {}
+    def values(self, facts: Facts, territory: str, actual: int | str | None) -> tuple:
+        """The values of one decision's placeholders, in the order of `names`."""
+        values = []
         for name in self.names:
             if name == "actual":
-                values[name] = "" if actual is None else actual
+                values.append("" if actual is None else actual)
             elif name == "territory":
-                values[name] = territory
+                values.append(territory)
             elif name == "value":
-                values[name] = threshold_text(self.check, facts) if self.check is not None else ""
+                values.append(threshold_text(self.check, facts) if self.check is not None else "")
             elif name == "shortfall":
-                values[name] = shortfall(self.check, facts) if self.check is not None else ""
+                values.append(shortfall(self.check, facts) if self.check is not None else "")
             else:
-                values[name] = display(name, facts)
-        return self.template.format_map(values)
+                values.append(display(name, facts))
+        return tuple(values)
+
+    def fill(self, values: tuple) -> str:
+        """The message with these values (`values`)."""
+        return self.template.format_map(dict(zip(self.names, values))) if self.names else self.template
 
 
 class CriterionMessages:
