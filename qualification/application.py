@@ -19,7 +19,7 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, StrictInt
 from pydantic_core import core_schema
 
-from kernel.money import contract_decimal
+from kernel.money import DECIMAL_TEXT, MAX_DIGITS, contract_decimal
 from kernel.partner_types import APPLICABLE, PartnerType
 from kernel.validation import NUL_FREE, NUL_REFUSED, email_address, shown
 
@@ -69,7 +69,10 @@ def _country(value: str) -> str:
 
 def _money_text(value: object) -> object:
     """Money is a decimal string in the contract's grammar or a number, never a boolean or a
-    float's rounding."""
+    float's rounding. Short text in the grammar (nearly every amount) is read here at once, as
+    `contract_decimal` would read it."""
+    if type(value) is str and len(value) <= MAX_DIGITS and DECIMAL_TEXT.fullmatch(value):
+        return Decimal(value)
     if not isinstance(value, (str, int, Decimal)):
         raise ValueError("must be a decimal amount, as a string or a number")
     return contract_decimal(value)
