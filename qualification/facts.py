@@ -144,7 +144,7 @@ def extract_facts(
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
-    areas = {a.value for a in app.business_areas}
+    areas = set(app.business_areas)  # StrEnum members: each equals its word
     for area, flag in _SETS["business_areas"]:
         facts[flag] = 1 if area in areas else 0
     return facts
