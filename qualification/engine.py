@@ -153,7 +153,11 @@ _evaluators_lock = threading.Lock()
 
 
 def evaluator_for(rulebook: Rulebook) -> Evaluator:
-    """The evaluator of this rules version, built once per process."""
+    """The evaluator of this rules version, built once per process (under the lock; once built,
+    it is read without taking the lock)."""
+    evaluator = _evaluators.get(rulebook.version)
+    if evaluator is not None:
+        return evaluator
     with _evaluators_lock:
         if rulebook.version not in _evaluators:
             _evaluators[rulebook.version] = Evaluator(rulebook)

@@ -10,7 +10,6 @@ template from a plain dict, instead of looking every name up through a mapping.
 from __future__ import annotations
 
 import string
-import threading
 from decimal import Decimal
 from functools import lru_cache
 
@@ -131,13 +130,13 @@ class CriterionMessages:
 
 
 _prepared: dict[str, dict[PartnerType, list[CriterionMessages]]] = {}
-_prepared_lock = threading.Lock()
 
 
 def messages_for(rulebook: Rulebook) -> dict[PartnerType, list[CriterionMessages]]:
-    """Every criterion's messages of this rules version, per partner type, prepared once per process."""
-    with _prepared_lock:
-        if rulebook.version not in _prepared:
-            _prepared[rulebook.version] = {t: [CriterionMessages(c) for c in rulebook.criteria(t)]
-                                           for t in APPLICABLE}
-        return _prepared[rulebook.version]
+    """Every criterion's messages of this rules version, per partner type, prepared once per
+    process (without a lock: two threads preparing them at once make equal messages)."""
+    prepared = _prepared.get(rulebook.version)
+    if prepared is None:
+        prepared = _prepared[rulebook.version] = {t: [CriterionMessages(c) for c in rulebook.criteria(t)]
+                                                  for t in APPLICABLE}
+    return prepared
