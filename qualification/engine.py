@@ -3,14 +3,15 @@
 The checks of all three partner types form one small ruleset, so one
 assertion decides an applicant as every type at once, which `qualifies_as` needs. A rule
 fires only when a check is *not* met (or puts the criterion to review), so a pass is the
-absence of a firing; one rule always fires, because durable_rules crashes when it deletes
-the state of a fact that fired nothing. One ruleset per rules version, built once under a
-lock, and evaluation serialised on it (a fact's state lives in the engine until deleted).
+absence of a firing; one rule always fires, because durable_rules takes no fact that no rule
+handles (and crashes deleting the state of one that fired nothing). One ruleset per rules
+version, built once under a lock, and evaluation serialised on it: every fact goes into the
+ruleset's one state and is retracted once its firings are read (creating and deleting a
+state per fact cost about as much as asserting it).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 
@@ -25,6 +26,8 @@ from qualification.rulebook import Check, FactRef, Rulebook
 NEGATED = {">=": "$lt", ">": "$lte", "<=": "$gt", "<": "$gte", "==": "$neq", "!=": "$eq"}
 EVALUATED = "evaluated"
 SUBJECT = {"subject": "application"}
+FACT_ID = "1"
+"""The id of every fact and of the state it goes into (one fact at a time is there)."""
 
 KEYS = {name: f"f{i}" for i, name in enumerate(
     [*(n for n, spec in FACTS.items() if spec.kind is not FactKind.set),
@@ -97,34 +100,36 @@ class Evaluator:
         self._read = tuple(sorted(_NAMES[key] for key in compared - set(SUBJECT)))
         self._keys = tuple(KEYS[name] for name in self._read)
         self._lock = threading.Lock()
-        self._sids = itertools.count(1)
 
-    def _fired(self, fact: dict) -> list[str]:
-        """The names of the rules the fact fired, in the engine's order. The fact's JSON is written
-        by pydantic-core (the facts are integers and words of a fixed list): the standard library's
-        encoder costs several times as much per decision."""
-        code, state = rules_engine.assert_fact(self._handle, to_json(fact).decode())
-        if code not in (0, 3):  # 1: no rule handles it, 2: already asserted; neither can happen
-            raise RuntimeError(f"durable_rules refused the fact (code {code})")
-        action = rules_engine.start_action_for_state(self._handle, state)
-        message = action[1] if action else None
-        names = []
-        while message:
-            names.append(message[2:message.index('"', 2)])  # {"<rule name>": {...}}
-            message = rules_engine.complete_and_start_action(self._handle, state)
+    def _fired(self, text: str) -> list[str]:
+        """The names of the rules the fact fired, in the engine's order; the fact is retracted
+        after, or on any failure its state deleted, so nothing of it is left for the next one."""
+        code, state = rules_engine.assert_fact(self._handle, text)
+        try:
+            if code not in (0, 3):  # 1: no rule handles it, 2: already asserted; neither can happen
+                raise RuntimeError(f"durable_rules refused the fact (code {code})")
+            action = rules_engine.start_action_for_state(self._handle, state)
+            message = action[1] if action else None
+            names = []
+            while message:
+                names.append(message[2:message.index('"', 2)])  # {"<rule name>": {...}}
+                message = rules_engine.complete_and_start_action(self._handle, state)
+        except BaseException:
+            rules_engine.delete_state(self._handle, FACT_ID)
+            raise
+        rules_engine.retract_fact(self._handle, text)
         return names
 
     def firings(self, facts: dict[str, int | str]) -> Firings:
-        """The fail and review firings of every check, per partner type, for these facts."""
+        """The fail and review firings of every check, per partner type, for these facts. The
+        fact's JSON is written by pydantic-core (the facts are integers and words of a fixed
+        list): the standard library's encoder costs several times as much per decision."""
         fired: Firings = {t: [] for t in APPLICABLE}
+        fact = {"id": FACT_ID, "sid": FACT_ID, **SUBJECT}
+        fact.update(zip(self._keys, map(facts.__getitem__, self._read)))
+        text = to_json(fact).decode()
         with self._lock:
-            sid = str(next(self._sids))
-            fact = {"id": sid, "sid": sid, **SUBJECT}
-            fact.update(zip(self._keys, map(facts.__getitem__, self._read)))
-            try:
-                names = self._fired(fact)
-            finally:
-                rules_engine.delete_state(self._handle, sid)
+            names = self._fired(text)
         meanings = self._meanings
         for name in names:
             for partner_type, firing in meanings[name]:
