@@ -7,12 +7,14 @@ what was required and the message from the rule file.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.application import Application
-from qualification.decision import Decision, Status
+from qualification.decision import CriterionResult, Decision, Status
 from qualification.engine import Firing, Firings, evaluator_for
 from qualification.facts import Circumstances, display, extract_facts
-from qualification.messages import words
+from qualification.messages import CriterionMessages, Wording, messages_for
 from qualification.rulebook import Criterion, Rulebook
 
 
@@ -40,29 +42,39 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
     return {c.id: status_of(c, mine.get(c.id, [])) for c in rulebook.criteria(partner_type)}
 
 
-def judge(criterion: Criterion, mine: list[Firing], facts: dict[str, int | str], territory: str) -> dict:
-    """One criterion's result from the firings of its checks, as the data of a `CriterionResult`
-    (the decision validates all of them in one call)."""
+def judge(prepared: CriterionMessages, mine: list[Firing], facts: dict[str, int | str],
+          territory: str) -> CriterionResult:
+    """One criterion's result from the firings of its checks."""
+    criterion = prepared.criterion
     status = status_of(criterion, mine)
     shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
     if status is Status.failed:
-        check = criterion.checks[min(f[1] for f in mine if f[2] == "fail")]
-        template = check.fail_messages.get(str(facts.get(check.fact)), check.fail_message) \
-            if check.fail_messages else check.fail_message
-        actual = shown if check.fact == criterion.actual_fact else display(check.fact, facts)
+        index = min(f[1] for f in mine if f[2] == "fail")
+        fact = criterion.checks[index].fact
+        wording = prepared.failed(index, facts)
+        actual = shown if fact == criterion.actual_fact else display(fact, facts)
     else:
-        check = criterion.actual_check
-        template = criterion.review_message if status is Status.review else criterion.pass_message
+        wording = prepared.review if status is Status.review else prepared.passed
         actual = shown
-    return {"id": criterion.id, "status": status, "actual": shown, "required": criterion.required_text,
-            "message": words(template, check, facts, territory, actual)}
+    return _result(criterion.id, status, shown, criterion.required_text, wording,
+                   wording.values(facts, territory, actual))
+
+
+@lru_cache(maxsize=4096)
+def _result(criterion_id: str, status: Status, shown: int | str | None, required: str, wording: Wording,
+            values: tuple) -> CriterionResult:
+    """A criterion's result, made once for the many decisions that word it alike (most criteria
+    read a few small numbers or words): it is frozen, so decisions share it, and a decision does
+    not validate it again."""
+    return CriterionResult(id=criterion_id, status=status, actual=shown, required=required,
+                           message=wording.fill(values))
 
 
 def evaluate(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int | str],
-             territory: str, firings: Firings) -> list[dict]:
+             territory: str, firings: Firings) -> list[CriterionResult]:
     """Every criterion of a partner type, in the order of its rule file."""
     mine = _by_criterion(firings[partner_type])
-    return [judge(c, mine.get(c.id, []), facts, territory) for c in rulebook.criteria(partner_type)]
+    return [judge(p, mine.get(p.criterion.id, []), facts, territory) for p in messages_for(rulebook)[partner_type]]
 
 
 def facts_for(application: Application, situation: Circumstances, rulebook: Rulebook) -> dict[str, int | str]:
@@ -82,7 +94,7 @@ def _decision(partner_type: PartnerType, situation: Circumstances, rulebook: Rul
               facts: dict[str, int | str], firings: Firings, territory: str) -> Decision:
     """The decision as one partner type, from the firings of the one engine run."""
     own = evaluate(rulebook, partner_type, facts, territory, firings)
-    failed = [r["id"] for r in own if r["status"] is Status.failed]
+    failed = [r.id for r in own if r.status is Status.failed]
     others = [t for t in APPLICABLE if t is not partner_type]
     return Decision.model_validate({
         "partner_type": partner_type,
@@ -91,7 +103,7 @@ def _decision(partner_type: PartnerType, situation: Circumstances, rulebook: Rul
         "rules_version": rulebook.version,
         "criteria": own,
         "failed": failed,
-        "to_review": [r["id"] for r in own if r["status"] is Status.review],
+        "to_review": [r.id for r in own if r.status is Status.review],
         "qualifies_as": [t for t in others if not any(f[2] == "fail" for f in firings[t])],
     })
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer
 
 from kernel.partner_types import PartnerType
 
@@ -20,7 +21,9 @@ class CriterionResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    status: Status
+    status: Annotated[Status, PlainSerializer(str, return_type=str, when_used="json")]
+    """Written in JSON by `str` (a StrEnum's text is its value): pydantic's enum serializer reads
+    `.value` through a Python property, for every criterion of every decision."""
     actual: int | str | None
     required: str
     message: str

@@ -69,8 +69,10 @@ FACTS: dict[str, FactSpec] = {
 }
 
 
-_AREA_FLAGS = tuple((f"business_areas__{area}", area) for area in FACTS["business_areas"].values)
-"""The engine's flag of each business area, named once."""
+_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
+_SETS = {name: tuple((value, f"{name}__{value}") for value in spec.values)
+         for name, spec in FACTS.items() if spec.kind is FactKind.set}
+"""Each set's words with the engine's flag of each, named once."""
 
 
 class Circumstances(BaseModel):
@@ -103,15 +105,13 @@ def _stdnum(module_name: str) -> ModuleType:
     return importlib.import_module(f"stdnum.{module_name}")
 
 
-def registration_facts(app: Application, as_of: dt.date) -> dict[str, int | str]:
-    if app.registration_date is None:
-        return {"registration_date_status": "missing", "registered_full_years": 0}
-    if app.registration_date > as_of:
-        return {"registration_date_status": "in_future", "registered_full_years": 0}
-    return {
-        "registration_date_status": "on_or_before_decision",
-        "registered_full_years": full_years(app.registration_date, as_of),
-    }
+def registration_facts(registered: dt.date | None, as_of: dt.date) -> tuple[str, int]:
+    """The registration date's status and the full years since it."""
+    if registered is None:
+        return "missing", 0
+    if registered > as_of:
+        return "in_future", 0
+    return "on_or_before_decision", full_years(registered, as_of)
 
 
 def extract_facts(
@@ -122,17 +122,19 @@ def extract_facts(
     registration_formats: dict[str, str],
 ) -> dict[str, int | str]:
     """Every fact of FACTS for this application, as the engine receives it."""
-    certificates = {c.id for c in app.acp_certificates if c.expires_on >= situation.as_of}
-    areas = {a.value for a in app.business_areas}
+    as_of = situation.as_of
+    date_status, years = registration_facts(app.registration_date, as_of)
+    staff = app.dedicated_staff
     facts: dict[str, int | str] = {
-        **registration_facts(app, situation.as_of),
+        "registration_date_status": date_status,
+        "registered_full_years": years,
         "registration_number_status": registration_number_status(app, registration_formats),
         "capital_usd": as_cent_count(app.registered_capital * usd_rates[app.capital_currency]),
         "financial_health": app.financial_health,
         "existing_customers": app.existing_customers,
         "industry_count": len(set(app.industries)),
-        "dedicated_staff": app.dedicated_staff.total,
-        "valid_acp_certificates": len(certificates),
+        "dedicated_staff": staff.sales + staff.tech + staff.ops,
+        "valid_acp_certificates": len({c.id for c in app.acp_certificates if c.expires_on >= as_of}),
         "customer_operations_years": as_cent_count(app.customer_operations_years),
         "tier2_resellers_managed": app.tier2_resellers_managed,
         "revenue_commitment_usd": as_cent_count(
@@ -142,13 +144,10 @@ def extract_facts(
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
-    for flag, area in _AREA_FLAGS:
+    areas = set(app.business_areas)  # StrEnum members: each equals its word
+    for area, flag in _SETS["business_areas"]:
         facts[flag] = 1 if area in areas else 0
     return facts
-
-
-_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
-_SETS = {name: spec.values for name, spec in FACTS.items() if spec.kind is FactKind.set}
 
 
 def display(name: str, facts: dict[str, int | str]) -> int | str:
@@ -156,6 +155,6 @@ def display(name: str, facts: dict[str, int | str]) -> int | str:
     if name in _IN_CENTS:
         return str(Decimal(facts[name]) * CENT)
     if name in _SETS:
-        chosen = [v for v in _SETS[name] if facts[f"{name}__{v}"]]
+        chosen = [value for value, flag in _SETS[name] if facts[flag]]
         return ", ".join(chosen) or "none"
     return facts[name]
