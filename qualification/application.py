@@ -16,7 +16,8 @@ from functools import cache
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, StrictInt
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetPydanticSchema, StrictInt,
+                      model_validator)
 from pydantic_core import core_schema
 
 from kernel.money import DECIMAL_TEXT, MAX_DIGITS, contract_decimal
@@ -109,6 +110,22 @@ Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_missing(cls, data: object) -> object:
+        """An optional field written as null is missing (contract section 2: missing numbers
+        count as 0, missing lists as empty, a missing currency is USD): serialisers write absent
+        values as null. A required field written as null is still refused."""
+        if isinstance(data, dict) and None in data.values():
+            optional = _optional_fields(cls)
+            return {name: value for name, value in data.items() if value is not None or name not in optional}
+        return data
+
+
+@cache
+def _optional_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(name for name, field in model.model_fields.items() if not field.is_required())
 
 
 def _certificate_id(value: str) -> str:

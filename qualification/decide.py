@@ -44,7 +44,9 @@ def statuses(rulebook: Rulebook, partner_type: PartnerType, facts: dict[str, int
 
 def judge(prepared: CriterionMessages, mine: list[Firing], facts: dict[str, int | str],
           territory: str) -> CriterionResult:
-    """One criterion's result from the firings of its checks."""
+    """One criterion's result from the firings of its checks. Its `actual` is the criterion's
+    actual fact, or, when a check of another fact failed it, that fact (a future registration
+    date fails `valid_entity`, whose number is valid)."""
     criterion = prepared.criterion
     status = status_of(criterion, mine)
     shown = display(criterion.actual_fact, facts) if criterion.actual_fact else None
@@ -56,7 +58,7 @@ def judge(prepared: CriterionMessages, mine: list[Firing], facts: dict[str, int 
     else:
         wording = prepared.review if status is Status.review else prepared.passed
         actual = shown
-    return _result(criterion.id, status, shown, criterion.required_text, wording,
+    return _result(criterion.id, status, actual, criterion.required_text, wording,
                    wording.values(facts, territory, actual))
 
 

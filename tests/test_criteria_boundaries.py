@@ -123,6 +123,29 @@ def test_valid_entity(partner_type, overrides, expected):
     assert decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("valid_entity").status.value == expected
 
 
+@pytest.mark.parametrize("overrides, actual", [
+    ({}, "valid"),
+    ({"registration_number": "201912345X"}, "invalid"),
+    ({"registration_date": "2026-11-25"}, "in_future"),  # the number is valid: the date fails it
+])
+def test_valid_entity_shows_as_actual_what_failed_it(overrides, actual):
+    app = Application.model_validate({**application("direct_reseller"), **overrides})
+    assert decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("valid_entity").actual == actual
+
+
+def test_optional_fields_written_as_null_count_as_missing():
+    """Contract section 2: missing numbers count as 0, missing lists as empty, a missing currency
+    is USD; a serialiser writes them as null. A required field written as null is refused."""
+    nulls = {field: None for field in ("registered_capital", "capital_currency", "financial_health",
+                                       "business_areas", "acp_certificates", "existing_customers", "statement")}
+    data = {**application("agency"), **nulls, "dedicated_staff": {"sales": 2, "tech": None}}
+    assert Application.model_validate(data) == Application.model_validate(
+        {**{k: v for k, v in application("agency").items() if k not in nulls}, "dedicated_staff": {"sales": 2}})
+    assert status("agency", "registered_capital", registered_capital=None) == "fail"  # 0 is not over 2000
+    with pytest.raises(ValueError, match="company_name"):
+        Application.model_validate({**application("agency"), "company_name": None})
+
+
 @pytest.mark.parametrize("areas, expected", [
     (["system_integration"], "pass"),
     (["internet_services", "media"], "pass"),
