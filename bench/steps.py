@@ -7,8 +7,10 @@ returns a JSON-ready dict.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -355,13 +357,25 @@ def import_customers(ctx: Context) -> dict:
     return result
 
 
+def _remove_month(ctx: Context, month: str) -> int:
+    return load.remove_month_lines(ctx.workspace(), month)
+
+
+def _removed_elsewhere(ctx: Context, month: str) -> int:
+    """The month's lines of an earlier run removed in a process of its own: deleting ten million
+    lines took SQLite's process to more memory than importing them, and the figure's peak memory
+    (this process's high-water mark) is the import's."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_remove_month, ctx, month).result()
+
+
 def _import_month(ctx: Context, month: str, path: Path) -> dict:
     """`usage import` of one month's file into a database without that month's lines."""
     from partnerdesk import imports
 
     ws = ctx.workspace()
     _reopen_all(ws)
-    removed = load.remove_month_lines(ws, month)
+    removed = _removed_elsewhere(ctx, month)
     if removed:
         say(f"{ctx.label}: removed {removed:,} lines of {month} stored by an earlier run")
     progress = Progress(f"{ctx.label}: rows read")
