@@ -124,7 +124,6 @@ def extract_facts(
     """Every fact of FACTS for this application, as the engine receives it."""
     as_of = situation.as_of
     date_status, years = registration_facts(app.registration_date, as_of)
-    staff = app.dedicated_staff
     facts: dict[str, int | str] = {
         "registration_date_status": date_status,
         "registered_full_years": years,
@@ -133,7 +132,7 @@ def extract_facts(
         "financial_health": app.financial_health,
         "existing_customers": app.existing_customers,
         "industry_count": len(set(app.industries)),
-        "dedicated_staff": staff.sales + staff.tech + staff.ops,
+        "dedicated_staff": app.dedicated_staff.total,
         "valid_acp_certificates": len({c.id for c in app.acp_certificates if c.expires_on >= as_of}),
         "customer_operations_years": as_cent_count(app.customer_operations_years),
         "tier2_resellers_managed": app.tier2_resellers_managed,
