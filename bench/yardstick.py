@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import importlib
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -39,8 +39,13 @@ class YardstickError(ValueError):
     pass
 
 
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+def _shown_exactly(name: str, amount: Decimal):
+    """Money to the cent unless it has more digits, whole years as a number (amounts compare exactly)."""
+    if name in MONEY and amount == amount.quantize(CENT):
+        return format(amount.quantize(CENT), "f")
+    if name in DECIMALS and amount == amount.to_integral_value():
+        return int(amount)
+    return format(amount.normalize(), "f")
 
 
 class Rules:
@@ -92,17 +97,17 @@ def facts(app: dict, as_of: dt.date, rules: Rules, approved: dict[str, int]) -> 
         "registration_number_status": number_status,
         "registration_date_status": date_status,
         "registered_full_years": Decimal(years),
-        "capital_usd": _cents(Decimal(str(app.get("registered_capital", 0))) * rules.rates[app.get("capital_currency", "USD")]),
+        "capital_usd": Decimal(str(app.get("registered_capital", 0))) * rules.rates[app.get("capital_currency", "USD")],
         "financial_health": app.get("financial_health") or "unknown",
         "existing_customers": Decimal(app.get("existing_customers", 0)),
         "industry_count": Decimal(len(set(app.get("industries") or []))),
         "dedicated_staff": Decimal(staff.get("sales", 0) + staff.get("tech", 0) + staff.get("ops", 0)),
         "valid_acp_certificates": Decimal(len({c["id"] for c in app.get("acp_certificates") or []
                                                if dt.date.fromisoformat(c["expires_on"]) >= as_of})),
-        "customer_operations_years": _cents(Decimal(str(app.get("customer_operations_years", 0)))),
+        "customer_operations_years": Decimal(str(app.get("customer_operations_years", 0))),
         "tier2_resellers_managed": Decimal(app.get("tier2_resellers_managed", 0)),
-        "revenue_commitment_usd": _cents(Decimal(str(app.get("first_year_revenue_commitment", 0)))
-                                         * rules.rates[app.get("commitment_currency", "USD")]),
+        "revenue_commitment_usd": (Decimal(str(app.get("first_year_revenue_commitment", 0)))
+                                   * rules.rates[app.get("commitment_currency", "USD")]),
         "approved_distributors": Decimal(approved.get(territory, 0)),
         "territory_cap": Decimal(rules.caps.get(territory, rules.default_cap)),
         "statement_words": len((app.get("statement") or "").split()),
@@ -127,7 +132,7 @@ def _check(check: dict, f: dict) -> str:
 
 
 def _shown(name: str, value):
-    return format(value, "f") if isinstance(value, Decimal) and name in MONEY | DECIMALS else (
+    return _shown_exactly(name, value) if isinstance(value, Decimal) and name in MONEY | DECIMALS else (
         int(value) if isinstance(value, Decimal) else value)
 
 

@@ -2,13 +2,13 @@
 
 Billing lines carry up to 6 decimal places and are stored as integer micro-units, so the
 database sums integers exactly. Invoices and commissions are whole cents; the rules engine
-compares money as integer cents. Nothing here ever touches a float.
+compares money by its place among whole cents (`cent_order`). Nothing here ever touches a float.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer
@@ -69,6 +69,16 @@ def as_cent_count(amount: Decimal) -> int:
     """An amount rounded half up to the cent, as a whole number of cents (how the database
     keeps cent amounts and how the rules engine compares money)."""
     return int(amount.scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def cent_order(amount: Decimal) -> int:
+    """The amount's place among whole-cent thresholds, as an integer the rules engine compares:
+    twice its cents when it is a whole number of cents, else one more than twice the cents below
+    it. Against twice a threshold's cents it orders exactly as the amount itself (>, >=, ==), where
+    rounding to the cent would let 399999.9996 meet 400000 and 2000.001 fail to exceed 2000."""
+    scaled = amount.scaleb(2)
+    below = int(scaled.to_integral_value(rounding=ROUND_FLOOR))
+    return 2 * below + (scaled != below)
 
 
 def from_cent_count(count: int) -> Decimal:

@@ -44,7 +44,7 @@ def _threshold(check: Check) -> int | dict:
     if isinstance(check.value, FactRef):
         return {"$m": KEYS[check.value.fact]}
     kind = FACTS[check.fact].kind
-    return as_cent_count(check.value) if kind is not FactKind.count else int(check.value)
+    return 2 * as_cent_count(check.value) if kind is not FactKind.count else int(check.value)
 
 
 def _pattern(*conditions: dict) -> dict:

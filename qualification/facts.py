@@ -1,8 +1,9 @@
 """The facts the rules read, derived from an application and the situation at decision time.
 
 The rules engine compares plain JSON values, so facts are sent as integers and short strings:
-money in USD cents, decimals in hundredths, dates as whole years or a status word. Nothing
-here decides a criterion; this only measures the applicant.
+money and decimals by their exact place among whole hundredths (`kernel.money.cent_order`),
+dates as whole years or a status word. Nothing here decides a criterion; this only measures
+the applicant.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict
 
-from kernel.money import CENT, as_cent_count
+from kernel.money import cent_order, cent_text
 from qualification.application import Application, BusinessArea
 
 
 class FactKind(StrEnum):
     count = "count"  # a whole number
-    money = "money"  # USD, sent as integer cents
-    decimal = "decimal"  # a quantity with up to 2 decimals, sent as hundredths
+    money = "money"  # USD, sent by its place among whole cents
+    decimal = "decimal"  # a quantity such as years, sent by its place among whole hundredths
     enum = "enum"  # one word out of a fixed list
     set = "set"  # several words out of a fixed list, sent as one 0/1 flag per word
 
@@ -69,7 +70,9 @@ FACTS: dict[str, FactSpec] = {
 }
 
 
-_IN_CENTS = frozenset(name for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal))
+_SHOWN = {name: f"{name}__shown" for name, spec in FACTS.items() if spec.kind in (FactKind.money, FactKind.decimal)}
+"""Where the facts keep each exact amount as a person reads it (the engine's integer orders it
+among whole hundredths and cannot give it back)."""
 _SETS = {name: tuple((value, f"{name}__{value}") for value in spec.values)
          for name, spec in FACTS.items() if spec.kind is FactKind.set}
 """Each set's words with the engine's flag of each, named once."""
@@ -128,31 +131,41 @@ def extract_facts(
         "registration_date_status": date_status,
         "registered_full_years": years,
         "registration_number_status": registration_number_status(app, registration_formats),
-        "capital_usd": as_cent_count(app.registered_capital * usd_rates[app.capital_currency]),
         "financial_health": app.financial_health,
         "existing_customers": app.existing_customers,
         "industry_count": len(set(app.industries)),
         "dedicated_staff": app.dedicated_staff.total,
         "valid_acp_certificates": len({c.id for c in app.acp_certificates if c.expires_on >= as_of}),
-        "customer_operations_years": as_cent_count(app.customer_operations_years),
         "tier2_resellers_managed": app.tier2_resellers_managed,
-        "revenue_commitment_usd": as_cent_count(
-            app.first_year_revenue_commitment * usd_rates[app.commitment_currency]
-        ),
         "approved_distributors": situation.approved_distributors,
         "territory_cap": territory_cap,
         "statement_words": len(app.statement.split()),
     }
+    _add_exact(facts, "capital_usd", app.registered_capital * usd_rates[app.capital_currency])
+    _add_exact(facts, "revenue_commitment_usd", app.first_year_revenue_commitment * usd_rates[app.commitment_currency])
+    _add_exact(facts, "customer_operations_years", app.customer_operations_years)
     areas = set(app.business_areas)  # StrEnum members: each equals its word
     for area, flag in _SETS["business_areas"]:
         facts[flag] = 1 if area in areas else 0
     return facts
 
 
+def _add_exact(facts: dict[str, int | str], name: str, amount: Decimal) -> None:
+    """An exact money or decimal fact: its order for the engine and its text for people (money
+    to the cent unless it has more digits; a whole number of years as a number)."""
+    order = facts[name] = cent_order(amount)
+    if order % 2:
+        facts[_SHOWN[name]] = format(amount.normalize(), "f")
+    elif FACTS[name].kind is FactKind.money:
+        facts[_SHOWN[name]] = cent_text(order // 2)
+    else:
+        facts[_SHOWN[name]] = int(amount) if amount == amount.to_integral_value() else format(amount.normalize(), "f")
+
+
 def display(name: str, facts: dict[str, int | str]) -> int | str:
-    """A fact as a person reads it: money and decimals back to decimal text."""
-    if name in _IN_CENTS:
-        return str(Decimal(facts[name]) * CENT)
+    """A fact as a person reads it: money and decimals exactly, as decimal text."""
+    if name in _SHOWN:
+        return facts[_SHOWN[name]]
     if name in _SETS:
         chosen = [value for value, flag in _SETS[name] if facts[flag]]
         return ", ".join(chosen) or "none"

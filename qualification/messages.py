@@ -10,7 +10,7 @@ template from a plain dict, instead of looking every name up through a mapping.
 from __future__ import annotations
 
 import string
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from functools import lru_cache
 
 from kernel.partner_types import APPLICABLE, PartnerType
@@ -31,7 +31,7 @@ def shortfall(check: Check, facts: Facts) -> int | str:
     else:
         required = check.value
     missing = max(required - actual, Decimal(0))
-    return int(missing) if kind is FactKind.count else str(missing.quantize(Decimal("0.01")))
+    return int(missing) if kind is FactKind.count else str(missing.quantize(Decimal("0.01"), rounding=ROUND_UP))
 
 
 def threshold_text(check: Check, facts: Facts) -> object:

@@ -41,6 +41,13 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+_PLACES = {FactKind.count: Decimal(1), FactKind.money: Decimal("0.01"), FactKind.decimal: Decimal("0.01")}
+_PLACES_TEXT = {FactKind.count: "whole numbers", FactKind.money: "whole cents",
+                FactKind.decimal: "at most 2 decimals"}
+"""What a threshold of each kind of number may be: the engine compares facts with whole units,
+cents or hundredths exactly."""
+
+
 class FactRef(_Data):
     fact: str
 
@@ -74,6 +81,9 @@ class Check(_Data):
                 raise ValueError(f"fact {self.fact!r} is a number: give 'op' and 'value'")
             if isinstance(self.value, FactRef) and FACTS[self.value.fact].kind is not spec.kind:
                 raise ValueError(f"{self.fact!r} and {self.value.fact!r} are not comparable")
+            if isinstance(self.value, Decimal) and self.value != self.value.quantize(_PLACES[spec.kind]):
+                raise ValueError(f"fact {self.fact!r} is compared with {_PLACES_TEXT[spec.kind]}: "
+                                 f"{format(self.value, 'f')} is not one")
         elif spec.kind is FactKind.enum:
             if self.pass_values is None or self.op or self.any_of:
                 raise ValueError(f"fact {self.fact!r} is one of {list(spec.values)}: give 'pass'")

@@ -72,7 +72,7 @@ def test_opening_an_application_from_the_queue_shows_its_review_page(app_url, ap
 
 
 def test_the_review_page_shows_the_decision_territory_and_audit_trail(app_url, app_workspace):
-    application_id = apply(app_workspace, "distributor", company_name="Harbour Distribution", territory="HK")
+    application_id = apply(app_workspace, "distributor", company_name="Harbour Distribution", territory="LU")
     at = reviewing(app_url, application_id)
     criteria = at.dataframe[0].value
     assert criteria["criterion"].tolist()[-1] == "Territory cap"

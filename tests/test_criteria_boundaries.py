@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import RULES_DIR
 from factories import AS_OF, application
@@ -60,16 +63,35 @@ def test_a_leap_day_registration_completes_its_year_on_the_first_of_march():
     ("2000.00", "USD", "fail"),
     ("2000.01", "USD", "pass"),
     ("0", "USD", "fail"),
-    # EUR at 1.08 USD (rules/currencies.yaml): 1851.85 EUR = 1999.998 USD -> 2000.00 after rounding
+    # money is compared exactly (contract section 2), never after rounding to the cent
+    ("2000.001", "USD", "pass"),
+    # EUR at 1.08 USD (rules/currencies.yaml): 1851.85 EUR = 1999.998 USD
     ("1851.85", "EUR", "fail"),
-    # 1851.86 EUR = 2000.0088 USD -> 2000.01
+    # 1851.86 EUR = 2000.0088 USD
     ("1851.86", "EUR", "pass"),
-    # SGD at 0.75: 2666.68 SGD = 2000.01 USD; 2666.66 SGD = 1999.995 -> 2000.00 (half up)
+    # SGD at 0.75: 2666.68 SGD = 2000.01 USD; 2666.67 SGD = 2000.0025; 2666.66 SGD = 1999.995
     ("2666.68", "SGD", "pass"),
+    ("2666.67", "SGD", "pass"),
     ("2666.66", "SGD", "fail"),
 ])
 def test_agency_registered_capital_must_be_strictly_over_2000_usd(capital, currency, expected):
     assert status("agency", "registered_capital", registered_capital=capital,
+                  capital_currency=currency) == expected
+
+
+RATES = {"USD": Decimal(1), "EUR": Decimal("1.08"), "SGD": Decimal("0.75")}  # rules/currencies.yaml
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(min_value=199_990, max_value=200_010), extra=st.integers(min_value=0, max_value=9999),
+       places=st.integers(min_value=0, max_value=6), currency=st.sampled_from(sorted(RATES)))
+def test_capital_near_the_threshold_is_compared_exactly(cents, extra, places, currency):
+    """Amounts a hair either side of 2000 USD, in any currency: the decision is the exact
+    comparison of amount x rate with 2000, whatever the digits."""
+    usd = Decimal(cents).scaleb(-2) + Decimal(extra).scaleb(-6)
+    amount = (usd / RATES[currency]).quantize(Decimal(1).scaleb(-places))
+    expected = "pass" if amount * RATES[currency] > 2000 else "fail"
+    assert status("agency", "registered_capital", registered_capital=format(amount, "f"),
                   capital_currency=currency) == expected
 
 
@@ -190,9 +212,18 @@ def test_the_same_certificate_twice_counts_once():
     assert status("direct_reseller", "acp_certificates", acp_certificates=twice) == "fail"
 
 
-@pytest.mark.parametrize("years, expected", [(0, "fail"), ("0.99", "fail"), (1, "review"), (3, "review")])
+@pytest.mark.parametrize("years, expected", [(0, "fail"), ("0.99", "fail"), ("0.995", "fail"), ("0.999", "fail"),
+                                             (1, "review"), ("1.001", "review"), (3, "review")])
 def test_direct_reseller_customer_operations(years, expected):
     assert status("direct_reseller", "customer_operations", customer_operations_years=years) == expected
+
+
+@pytest.mark.parametrize("years, actual", [(3, 3), ("3.0", 3), ("2.5", "2.5"), ("0.999", "0.999")])
+def test_customer_operations_shows_the_years_as_declared(years, actual):
+    app = Application.model_validate(application("direct_reseller", customer_operations_years=years))
+    result = decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("customer_operations")
+    assert result.actual == actual
+    assert result.message.startswith(f"{actual} years of customer operations")
 
 
 @pytest.mark.parametrize("managed, expected", [(0, "fail"), (1, "pass")])
@@ -224,14 +255,32 @@ def test_distributor_needs_four_valid_certificates_and_says_how_many_more():
 @pytest.mark.parametrize("commitment, currency, expected", [
     ("400000", "USD", "pass"),
     ("399999.99", "USD", "fail"),
-    # EUR at 1.08: 370370.36 EUR = 399999.9888 USD -> 399999.99 (converted amounts round to cents)
+    # EUR at 1.08: 370370.36 EUR = 399999.9888 USD
     ("370370.36", "EUR", "fail"),
-    # 370370.37 EUR = 399999.9996 USD -> 400000.00
-    ("370370.37", "EUR", "pass"),
+    # 370370.37 EUR = 399999.9996 USD: short of 400000 by 0.0004, though it rounds to 400000.00
+    ("370370.37", "EUR", "fail"),
+    # 370370.38 EUR = 400000.0104 USD
+    ("370370.38", "EUR", "pass"),
 ])
 def test_distributor_revenue_commitment(commitment, currency, expected):
     assert status("distributor", "revenue_commitment", first_year_revenue_commitment=commitment,
                   commitment_currency=currency) == expected
+
+
+def test_a_converted_amount_with_more_than_cents_is_shown_exactly_and_its_shortfall_rounded_up():
+    app = Application.model_validate(application("distributor", first_year_revenue_commitment="370370.37",
+                                                  commitment_currency="EUR"))
+    result = decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("revenue_commitment")
+    assert result.actual == "399999.9996"
+    assert result.message == ("first-year revenue commitment 399999.9996 USD; at least 400000.00 USD required"
+                              " (0.01 USD more needed)")
+
+
+@pytest.mark.parametrize("commitment, currency, shown", [("400000", "USD", "400000.00"), ("250", "EUR", "270.00")])
+def test_a_converted_amount_of_whole_cents_is_shown_to_the_cent(commitment, currency, shown):
+    app = Application.model_validate(application("distributor", first_year_revenue_commitment=commitment,
+                                                  commitment_currency=currency))
+    assert decide(app, Circumstances(as_of=AS_OF), RULEBOOK).criterion("revenue_commitment").actual == shown
 
 
 @pytest.mark.parametrize("approved, expected", [(0, "pass"), (1, "pass"), (2, "fail"), (3, "fail")])
@@ -240,9 +289,11 @@ def test_distributor_territory_cap_default_two(approved, expected):
 
 
 def test_territory_cap_overrides_per_territory():
-    # rules/territories.yaml: HK has cap 1, US has cap 3
-    assert status("distributor", "territory_cap", approved_distributors=1, territory="HK") == "fail"
-    assert status("distributor", "territory_cap", approved_distributors=2, territory="US") == "pass"
+    # rules/territories.yaml: LU has cap 1; US is not listed and has the default 2
+    assert status("distributor", "territory_cap", approved_distributors=1, territory="LU") == "fail"
+    assert status("distributor", "territory_cap", approved_distributors=0, territory="LU") == "pass"
+    assert status("distributor", "territory_cap", approved_distributors=1, territory="US") == "pass"
+    assert status("distributor", "territory_cap", approved_distributors=2, territory="US") == "fail"
 
 
 def test_qualifies_as_names_the_other_types_the_applicant_is_eligible_for():
