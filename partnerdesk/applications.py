@@ -154,7 +154,8 @@ def submit(ws: Workspace, data: Any, as_of: dt.date, submitted_by: str | None = 
         decision = decide(application, circumstances, rulebook)
         application_id = uow.applications.add(application, ApplicationState.submitted, decision.eligible,
                                                submitted_by, at)
-        uow.applications.audit(application_id, "submitted", submitted_by or APPLICANT, at)
+        uow.applications.audit(application_id, "submitted", submitted_by or APPLICANT, at,
+                               rules_version=decision.rules_version)
         record_decision(uow, application_id, decision, circumstances, rulebook, at)
         return application_id, decision
 
@@ -186,7 +187,8 @@ def update(ws: Workspace, application_id: int, data: Any, as_of: dt.date,
         circumstances = situation(uow, application, as_of)
         decision = decide(application, circumstances, rulebook)
         uow.applications.replace(filed.id, application, ApplicationState.submitted, decision.eligible, at)
-        uow.applications.audit(filed.id, "updated", actor or filed.submitted_by or APPLICANT, at)
+        uow.applications.audit(filed.id, "updated", actor or filed.submitted_by or APPLICANT, at,
+                               rules_version=decision.rules_version)
         record_decision(uow, filed.id, decision, circumstances, rulebook, at)
         return decision
 
