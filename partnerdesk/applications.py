@@ -101,7 +101,8 @@ class _RecentCounts:
         return counts.get(territory, 0)
 
     def forget(self, ws: Workspace) -> None:
-        """Called after an approval in this process, so its own previews see it at once."""
+        """Called after an approval or a distributor's termination in this process, so its own
+        previews see the new count at once."""
         with self._lock:
             self._counts.pop(ws.engine, None)
 

@@ -18,6 +18,7 @@ from kernel.channel import Standing, StandingAction, StandingChange, next_standi
 from kernel.directory import PartnerRecord
 from kernel.partner_types import PartnerType, parse_partner_key, partner_key
 from partnerdesk import associating
+from partnerdesk.applications import recent_counts
 from partnerdesk.errors import InputError
 from partnerdesk.workspace import Workspace
 from storage.uow import UnitOfWork
@@ -129,7 +130,9 @@ def change_standing(ws: Workspace, partner_id: str, action: StandingAction | str
             raise InputError(f"PARTNER_ID: {partner.key} {error}") from None
         released = _release_customers(uow, partner, as_of) if standing is Standing.terminated else 0
         uow.standing.add(partner.id, action, standing, as_of, reason, by, at or now())
-        return StandingResult(partner_id=partner.key, action=action, standing=standing, effective_on=as_of,
+    if standing is Standing.terminated and partner.partner_type is PartnerType.distributor:
+        recent_counts.forget(ws)  # its territory's cap no longer counts it
+    return StandingResult(partner_id=partner.key, action=action, standing=standing, effective_on=as_of,
                               customers_released=released)
 
 

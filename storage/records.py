@@ -17,12 +17,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from kernel.channel import Standing
 from kernel.directory import PartnerRecord
 from kernel.partner_types import PartnerType, partner_key
 from kernel.states import OPEN_STATES, ApplicationState
 from qualification.application import Application
 from qualification.decision import Decision
 from qualification.filed import AuditRecord, FiledApplication
+from storage.platform_tables import StandingChangeRow
 from storage.settlement_tables import CustomerAssociation
 from storage.tables import ApplicationRow, AuditEntry, DecisionRow, PartnerRow, RulesSnapshot, TerritoryLock
 
@@ -263,12 +265,16 @@ class Territories:
 
     def approved_distributors(self, code: str) -> int:
         """Distributors approved in the territory, counted inside the unit of work."""
-        statement = select(func.count()).select_from(PartnerRow).where(
-            PartnerRow.partner_type == PartnerType.distributor.value, PartnerRow.territory == code)
+        statement = select(func.count()).select_from(PartnerRow).where(*_COUNTED, PartnerRow.territory == code)
         return self._session.exec(statement).one()
 
     def approved_distributors_by_territory(self) -> dict[str, int]:
-        statement = (select(PartnerRow.territory, func.count())
-                     .where(PartnerRow.partner_type == PartnerType.distributor.value)
-                     .group_by(PartnerRow.territory))
+        statement = select(PartnerRow.territory, func.count()).where(*_COUNTED).group_by(PartnerRow.territory)
         return {territory: count for territory, count in self._session.exec(statement)}
+
+
+_COUNTED = (PartnerRow.partner_type == PartnerType.distributor.value,
+            ~sa_select(StandingChangeRow.id).where(StandingChangeRow.partner_id == PartnerRow.id,
+                                                   StandingChangeRow.standing == Standing.terminated.value).exists())
+"""The distributors a territory's cap counts: approved and not terminated (a termination is final,
+so its slot is free for a successor from the day the manager records it)."""

@@ -8,6 +8,7 @@ from factories import AS_OF, SG_UENS, application
 from kernel.states import Action
 from partnerdesk import applications
 from partnerdesk.review import review
+from partnerdesk.standing import change_standing
 from storage.tables import PartnerRow
 
 APPROVALS = 10
@@ -56,3 +57,18 @@ def test_the_preview_sees_an_approval_made_a_moment_ago(sqlite_workspace):
     for application_id in ids:
         review(sqlite_workspace, application_id, Action.approve, by="m", confirm=["growth_resources"])
     assert applications.qualify(sqlite_workspace, third, AS_OF).failed == ["territory_cap"]
+
+
+def test_a_terminated_distributor_frees_its_place_under_the_cap(workspace):
+    """The cap counts the territory's distributors; one whose termination is recorded is no longer
+    one of them, so a successor can be approved."""
+    ids = [applications.submit(workspace, application("distributor", territory="FR", registration_number=uen),
+                               AS_OF)[0] for uen in SG_UENS[:3]]
+    first, _ = (review(workspace, application_id, Action.approve, by="m", confirm=["growth_resources"])["partner_id"]
+                for application_id in ids[:2])
+    successor = application("distributor", territory="FR", registration_number=SG_UENS[3])
+    assert applications.qualify(workspace, successor, AS_OF).failed == ["territory_cap"]
+    change_standing(workspace, first, "terminate", "contract ended", "maria", AS_OF)
+    assert applications.qualify(workspace, successor, AS_OF).eligible
+    approved = review(workspace, ids[2], Action.approve, by="m", confirm=["growth_resources"])
+    assert approved["partner_id"].startswith("P-")
