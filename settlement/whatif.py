@@ -48,15 +48,30 @@ class Compared(BaseModel):
         return cls(current=current, whatif=whatif, difference=whatif - current)
 
 
+class ComparedRates(BaseModel):
+    """The commission rate under each plan (none where a plan pays the partner no commission)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    current: Rate | None
+    whatif: Rate | None
+
+
 class WhatIfRow(BaseModel):
+    """A partner's figures under both plans. `current`, `whatif` and `difference` are the
+    commission, as in the totals (contract section 5); the commissionable performance and rate
+    each plan finds beside them."""
+
     model_config = ConfigDict(frozen=True)
 
     partner_id: str
     partner_type: str
     tier: str | None
-    current: Earned
-    whatif: Earned
+    current: Money
+    whatif: Money
     difference: Money
+    commissionable: Compared
+    rate: ComparedRates
     discount: Compared
     cost: Compared
 
@@ -174,8 +189,10 @@ def compare(quarter: Quarter, partners: Mapping[str, Partner], current: PlanCost
         partner = partners[partner_id]
         tier = tier_of(current.plan, partner, last_month)[0] if partner.partner_type in VENDOR_BILLED else None
         rows.append(WhatIfRow(
-            partner_id=partner_id, partner_type=partner.partner_type.value, tier=tier, current=now, whatif=then,
-            difference=then.commission - now.commission, discount=Compared.of(given_now, given_then),
+            partner_id=partner_id, partner_type=partner.partner_type.value, tier=tier, current=now.commission,
+            whatif=then.commission, difference=then.commission - now.commission,
+            commissionable=Compared.of(now.commissionable, then.commissionable),
+            rate=ComparedRates(current=now.rate, whatif=then.rate), discount=Compared.of(given_now, given_then),
             cost=Compared.of(now.commission + given_now, then.commission + given_then)))
     return WhatIf(period=quarter.key, current_plan=current.plan.version, whatif_plan=whatif.plan.version,
                   partners=rows, totals=_totals(rows))
@@ -185,7 +202,7 @@ def _totals(rows: list[WhatIfRow]) -> Totals:
     def total(figure) -> Decimal:
         return sum((figure(r) for r in rows), ZERO)
 
-    commission = Compared.of(total(lambda r: r.current.commission), total(lambda r: r.whatif.commission))
+    commission = Compared.of(total(lambda r: r.current), total(lambda r: r.whatif))
     return Totals(current=commission.current, whatif=commission.whatif, difference=commission.difference,
                   discount=Compared.of(total(lambda r: r.discount.current), total(lambda r: r.discount.whatif)),
                   cost=Compared.of(total(lambda r: r.cost.current), total(lambda r: r.cost.whatif)))

@@ -135,7 +135,7 @@ def test_an_association_imported_after_the_usage_moves_the_stored_lines_to_the_n
     # C-1 moves mid-July; C-2, the vendor's own customer until now, joins the agency on the 10th
     channel.customers([["C-1", second, "2026-07-16"], ["C-2", agency, "2026-07-10"]], name="moves.csv")
     whatif = what_if(channel.ws, "2026-Q3", channel.ws.plan())
-    assert {r.partner_id: str(r.current.commissionable) for r in whatif.partners} == {
+    assert {r.partner_id: str(r.commissionable.current) for r in whatif.partners} == {
         first: "100.00", second: "35.00", agency: "1000.00"}
     july = settle_month(channel.ws, "2026-07")
     assert {i.bill_to: str(i.gross) for i in july.invoices} == {first: "100.00", second: "30.00"}

@@ -54,15 +54,17 @@ def test_each_partner_and_the_total_under_both_plans(channel):
         # agency: now 600 + 400 = 1000.00 (marketplace excluded) x 0.10, month by month 60.00 + 40.00 = 100.00;
         # what-if 600 + (400 + 200) = 1200.00 x 0.15: 90.00 + 90.00 = 180.00
         {"partner_id": channel.agency, "partner_type": "agency", "tier": None,
-         "current": {"commissionable": "1000.00", "rate": "0.10", "commission": "100.00"},
-         "whatif": {"commissionable": "1200.00", "rate": "0.15", "commission": "180.00"}, "difference": "80.00",
+         "current": "100.00", "whatif": "180.00", "difference": "80.00",
+         "commissionable": {"current": "1000.00", "whatif": "1200.00", "difference": "200.00"},
+         "rate": {"current": "0.10", "whatif": "0.15"},
          # the vendor invoices an agency's customers directly: no discount, the cost is the commission
          "discount": {"current": "0.00", "whatif": "0.00", "difference": "0.00"},
          "cost": {"current": "100.00", "whatif": "180.00", "difference": "80.00"}},
         # gold reseller: 60000.00 x 0.02 = 1200.00 now; reaches the 50000 band of the what-if: x 0.05 = 3000.00
         {"partner_id": channel.gold, "partner_type": "direct_reseller", "tier": "gold",
-         "current": {"commissionable": "60000.00", "rate": "0.02", "commission": "1200.00"},
-         "whatif": {"commissionable": "60000.00", "rate": "0.05", "commission": "3000.00"}, "difference": "1800.00",
+         "current": "1200.00", "whatif": "3000.00", "difference": "1800.00",
+         "commissionable": {"current": "60000.00", "whatif": "60000.00", "difference": "0.00"},
+         "rate": {"current": "0.02", "whatif": "0.05"},
          # its September invoice line 60000.00 x 0.08 = 4800.00 now, x 0.10 = 6000.00 what-if
          "discount": {"current": "4800.00", "whatif": "6000.00", "difference": "1200.00"},
          # cost = commission + discount: 1200.00 + 4800.00 = 6000.00; 3000.00 + 6000.00 = 9000.00

@@ -66,9 +66,9 @@ def by_partner(result: WhatIf) -> pd.DataFrame:
     names = partner_names()
     return pd.DataFrame([
         {"partner": r.partner_id, "name": names.get(r.partner_id, ""), "type": humanize(r.partner_type),
-         "tier": r.tier or "", "commissionable": r.current.commissionable,
+         "tier": r.tier or "", "commissionable": r.commissionable.current,
          "discount now": r.discount.current, "discount what-if": r.discount.whatif,
-         "commission now": r.current.commission, "commission what-if": r.whatif.commission,
+         "commission now": r.current, "commission what-if": r.whatif,
          "cost now": r.cost.current, "cost what-if": r.cost.whatif,
          "cost difference": r.cost.difference}
         for r in result.partners])
