@@ -67,10 +67,10 @@ def tier_in_force(uow: UnitOfWork, plan: Plan, partner: PartnerRecord, month: st
 
 def first_unsettled_month(uow: UnitOfWork) -> str:
     """The first month not yet settled (contract section 5), counted from the earliest month with
-    usage or a settlement: a month left unsettled between settled ones comes first. With neither,
-    the calendar's first month, so that usage imported afterwards, of any month, settles at the
-    new tier."""
-    settled = {s.period for s in uow.periods.list() if s.kind == "month"}
+    usage or a settlement: a month left unsettled between settled ones comes first, and a month of
+    a settled quarter is settled (its commission kept the tier). With neither, the calendar's first
+    month, so that usage imported afterwards, of any month, settles at the new tier."""
+    settled = uow.periods.closed_months()
     known = [*settled, *filter(None, [uow.partner_terms.first_usage_month()])]
     month = Month.parse(min(known)) if known else Month.of(EARLIEST_DAY)
     while month.key in settled:

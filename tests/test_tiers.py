@@ -119,3 +119,17 @@ def test_a_change_holds_from_the_first_month_not_yet_settled(cli, channel):
     assert back.json["in_force_from"] == "2026-02", back.stderr
     # February at registered: 1000.00 x 0.03 = 30.00
     assert invoice_of(cli, "2026-02", reseller) == {"gross": "1000.00", "discount": "30.00", "total": "970.00"}
+
+
+def test_a_settled_quarter_settles_its_months_for_a_tier_change(cli, channel):
+    """A quarter settled before its months: its commission kept the tier, so the change holds from
+    the month after it, and a month of it settled later is discounted at the tier it had."""
+    reseller = channel.partner("direct_reseller")
+    channel.customers([["R-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "R-1", "ecs", "2026-01-15", "1000"], ["L2", "R-1", "ecs", "2026-04-15", "1000"]])
+    assert cli("settle", "quarter", "2026-Q1").code == 0
+    changed = cli("tiers", "set", reseller, "--tier", "gold", "--reason", "strategic", "--by", "Morgan")
+    assert changed.json["in_force_from"] == "2026-04", changed.stderr
+    # January at registered: 1000.00 x 0.03 = 30.00; April at gold: 1000.00 x 0.08 = 80.00
+    assert invoice_of(cli, "2026-01", reseller) == {"gross": "1000.00", "discount": "30.00", "total": "970.00"}
+    assert invoice_of(cli, "2026-04", reseller) == {"gross": "1000.00", "discount": "80.00", "total": "920.00"}
