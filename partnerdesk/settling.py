@@ -72,9 +72,11 @@ def _ended_or_refuse(period: Month | Quarter, as_of: dt.date) -> None:
         raise InputError(f"{'month' if isinstance(period, Month) else 'quarter'}: {error}") from None
 
 
-def _settled(uow: UnitOfWork, kind: str, besides: str | None = None) -> list[str]:
-    """The periods of this kind settled already (but for `besides`)."""
-    return [p.period for p in uow.periods.list() if p.kind == kind and p.period != besides]
+def _settled_before(uow: UnitOfWork, kind: str, period: str) -> list[str]:
+    """The periods of this kind settled already that come before `period`: the ones whose late
+    lines settling `period` takes up. A late line of a later period waits for a settlement after
+    it (settling an earlier period late never bills usage dated after its invoice)."""
+    return [p.period for p in uow.periods.list() if p.kind == kind and p.period < period]
 
 
 def _settled_plans(uow: UnitOfWork, periods: list[str], plan: Plan) -> dict[str, Plan]:
@@ -99,7 +101,7 @@ def _month_adjustments(uow: UnitOfWork, month: Month, plan: Plan, known: dict[st
                        ) -> tuple[dict[str, list[InvoiceLine]], list[AgencyCommission]]:
     """Adjustment lines per invoice and agency adjustments for the late lines of settled months,
     each under the terms its month was settled with."""
-    settled = _settled(uow, "month", month.key)
+    settled = _settled_before(uow, "month", month.key)
     if not settled or not uow.usage.has_late("month", settled):
         return {}, []
     rates, plans = uow.periods.invoice_rates(settled), _settled_plans(uow, settled, plan)
@@ -137,7 +139,7 @@ def _quarter_adjustments(uow: UnitOfWork, quarter: Quarter, plan: Plan,
                          known: dict[str, Partner]) -> list[QuarterlyCommission]:
     """Each settled quarter with late lines recomputed under the plan it was settled with, for
     the partners they count for."""
-    settled = [Quarter.parse(q) for q in _settled(uow, "quarter", quarter.key)]
+    settled = [Quarter.parse(q) for q in _settled_before(uow, "quarter", quarter.key)]
     months = [m.key for q in settled for m in q.months]
     if not months or not uow.usage.has_late("quarter", months):
         return []
@@ -182,7 +184,7 @@ def settle_month(ws: Workspace, month: str | Month, plan: Plan | None = None, at
         figures = month_figures(uow, month, plan)
         uow.periods.close(month.key, "month", plan, at)
         uow.periods.save_month(figures)
-        uow.usage.settle_late("month", _settled(uow, "month"), month.key)
+        uow.usage.settle_late("month", _settled_before(uow, "month", month.key), month.key)
         return figures
 
 
@@ -200,7 +202,7 @@ def settle_quarter(ws: Workspace, quarter: str | Quarter, plan: Plan | None = No
         figures = quarter_figures(uow, quarter, plan)
         uow.periods.close(quarter.key, "quarter", plan, at)
         uow.periods.save_commissions(quarter.key, figures.commissions)
-        settled = [Quarter.parse(q) for q in _settled(uow, "quarter")]
+        settled = [Quarter.parse(q) for q in _settled_before(uow, "quarter", quarter.key)]
         uow.usage.settle_late("quarter", [m.key for q in settled for m in q.months], quarter.key)
         return figures
 
@@ -255,9 +257,9 @@ def preview_settlement(ws: Workspace, period: str, as_of: dt.date) -> Settlement
                              settled=settled, adjusts=adjusts, refusal=refusal)
 
 
-def _late_periods(uow: UnitOfWork, kind: str, besides: str) -> list[str]:
-    """The settled periods of this kind with late lines that no settlement has accounted for yet."""
-    periods = _settled(uow, kind, besides)
+def _late_periods(uow: UnitOfWork, kind: str, period: str) -> list[str]:
+    """The settled periods before `period` with late lines that no settlement has accounted for yet."""
+    periods = _settled_before(uow, kind, period)
     months = {p: [m.key for m in Quarter.parse(p).months] if kind == "quarter" else [p] for p in periods}
     late = {m for m, _ in uow.usage.late_owners(kind, [m for ms in months.values() for m in ms])} if periods else set()
     return [p for p in periods if late & set(months[p])]

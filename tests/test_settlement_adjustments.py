@@ -141,6 +141,27 @@ def test_a_late_agency_line_is_a_separate_commission_entry_and_a_credit_claws_ba
                                "rate": "0.10", "commission": "-40.00", "adjusts": "2026-07"}
 
 
+def test_a_month_settled_out_of_order_leaves_a_later_months_late_line_for_a_later_month(channel):
+    """August settled before July; a late August line is no adjustment on July's invoice (issued
+    on 1 August, before the usage), but on the next month settled after August."""
+    reseller = channel.partner("direct_reseller")  # registered: 3 % discount
+    channel.customers([["C-1", reseller, "2026-01-01"]])
+    channel.usage([["L1", "C-1", "ecs", "2026-07-10", "100.00"], ["L2", "C-1", "ecs", "2026-08-10", "200.00"],
+                   ["L3", "C-1", "ecs", "2026-09-10", "300.00"]])
+    settle_month(channel.ws, "2026-08", as_of=SEP_1)
+    channel.usage([["L4", "C-1", "ecs", "2026-08-20", "50.00"]], name="late.csv")  # late: August is settled
+    [july] = settle_month(channel.ws, "2026-07", as_of=OCT_1).invoices
+    # July: its own 100.00 only, discount 3.00
+    assert [json_of(line) for line in july.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "100.00", "discount": "3.00", "net": "97.00"}]
+    [september] = settle_month(channel.ws, "2026-09", as_of=OCT_1).invoices
+    # September: 300.00 - 9.00, and August's late 50.00 - 1.50
+    assert [json_of(line) for line in september.lines] == [
+        {"customer_id": "C-1", "product": "ecs", "gross": "300.00", "discount": "9.00", "net": "291.00"},
+        {"customer_id": "C-1", "product": "ecs", "gross": "50.00", "discount": "1.50", "net": "48.50",
+         "adjusts": "2026-08"}]
+
+
 def test_a_late_line_that_lifts_a_settled_quarter_over_a_band_is_paid_next_quarter(channel):
     gold = channel.partner("direct_reseller", tier="gold")  # 2 %, 4 % from 100 000
     channel.customers([["C-G", gold, "2026-01-01"]])
