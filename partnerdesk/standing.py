@@ -133,7 +133,7 @@ def change_standing(ws: Workspace, partner_id: str, action: StandingAction | str
     if standing is Standing.terminated and partner.partner_type is PartnerType.distributor:
         recent_counts.forget(ws)  # its territory's cap no longer counts it
     return StandingResult(partner_id=partner.key, action=action, standing=standing, effective_on=as_of,
-                              customers_released=released)
+                          customers_released=released)
 
 
 def standing_history(ws: Workspace, partner_id: str) -> list[StandingEntry]:
