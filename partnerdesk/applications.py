@@ -39,7 +39,7 @@ def now() -> dt.datetime:
 def read_json_file(path: Path) -> Any:
     """A JSON document with exact decimals, or an input error naming the file and line."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark, as Windows tools write, is skipped
     except FileNotFoundError:
         raise InputError(f"{path}: file not found") from None
     except (IsADirectoryError, UnicodeDecodeError, PermissionError) as error:

@@ -84,8 +84,25 @@ def read_rows(path: Path, layout: Layout) -> Iterator[Row]:
                     yield reader.line_num, with_nul_refused(dict(zip(names, values)))
                 elif values:
                     yield reader.line_num, with_nul_refused(_misshapen(names, values, layout))
-        except (csv.Error, UnicodeDecodeError) as error:
+        except csv.Error as error:
             raise InputError(f"{path}: line {reader.line_num + 1}: not readable as CSV ({error})") from None
+        except UnicodeDecodeError as error:
+            raise InputError(f"{path}: line {_undecodable_line(path)}: not UTF-8 text ({error.reason}); "
+                             f"save the file as UTF-8") from None
+
+
+def _undecodable_line(path: Path) -> int:
+    """The first line whose bytes are not UTF-8. The text reader decodes the file in blocks, so
+    where it fails says only which block; a line break is one byte in UTF-8, so lines are found
+    in the bytes alike."""
+    number = 1
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return number
 
 
 def shape_problem(row: dict) -> str | None:

@@ -173,3 +173,25 @@ def test_a_plan_option_given_another_file_does_not_quote_it(sqlite_cli, tmp_path
     for path in (customers, notes):
         message = refused(sqlite_cli("whatif", "--plan", path, "--quarter", "2026-Q3"), path.name, "not a plan")
         assert "SECRET" not in message and "margin" not in message and "confidential" not in message
+
+
+@pytest.mark.parametrize("command, header, row", [
+    ("customers", "customer_id,partner_id,associated_on", "C-{n},P-1,2026-07-01"),
+    ("usage", "line_id,customer_id,product,usage_date,amount", "L{n},C-1,ecs,2026-07-01,1"),
+])
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line_of_the_bad_byte(cli, tmp_path, command, header, row):
+    """Latin-1 text on line 500 of a longer file: the line named is 500 (the text reader decodes
+    in blocks; the line where its block began was named before)."""
+    lines = [header.encode(), *(row.format(n=n).encode() for n in range(2, 1001))]
+    lines[499] = lines[499].replace(b"1", b"\xe9", 1)
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    refused(cli(command, "import", path), f"{path}: line 500: not UTF-8 text")
+
+
+def test_an_application_with_a_byte_order_mark_is_read(cli, tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(application("agency")).encode())
+    result = cli("qualify", path, "--as-of", "2026-11-24")
+    assert result.code == 0, result.stderr
+    assert result.json["eligible"] is True
