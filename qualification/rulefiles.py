@@ -96,6 +96,27 @@ def _shaped_like(data: Any, model: type[BaseModel]) -> bool:
     return isinstance(data, dict) and bool(names & {str(key) for key in data})
 
 
+def _duplicate_keys(name: str, root: yaml.Node | None) -> list[RulesError]:
+    """Keys written twice in one mapping: YAML loaders keep the last silently, so a threshold or
+    a rate edited in one place could be overridden by a forgotten copy further down."""
+    problems, pending = [], [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    problems.append(RulesError(name, line, f"key {key.value!r} appears twice "
+                                                           f"(lines {seen[key.value]} and {line})"))
+                elif isinstance(key, yaml.ScalarNode):
+                    seen[key.value] = line
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+    return sorted(problems, key=lambda p: p.line)
+
+
 def parse_text(name: str, text: str, model: type[BaseModel]) -> tuple[BaseModel | None, list[RulesError]]:
     """Parse and validate the text of a rule file called `name`."""
     try:
@@ -107,6 +128,9 @@ def parse_text(name: str, text: str, model: type[BaseModel]) -> tuple[BaseModel 
         return None, [RulesError(name, mark.line + 1 if mark else None, f"not valid YAML: {problem}")]
     except RecursionError:
         return None, [RulesError(name, None, "its YAML is nested too deeply")]
+    duplicates = _duplicate_keys(name, node)
+    if duplicates:
+        return None, duplicates
     if not _shaped_like(data, model):
         kind = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
         fields = ", ".join(n for n, f in model.model_fields.items() if f.is_required())
