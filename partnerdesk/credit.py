@@ -42,10 +42,12 @@ def _unbilled(uow: UnitOfWork, partners: dict[str, Partner], as_of: dt.date,
               owners: list[int] | None) -> dict[str, int]:
     """Micro-units per vendor-billed partner not on an invoice issued by `as_of`: the usage dated
     by then of the months whose invoices were not issued by then, and the late lines of those that
-    were which no settlement has put on an invoice yet (`owners`: only these partners' usage)."""
-    invoiced = [p.period for p in uow.periods.list() if p.kind == "month" and Month.parse(p.period).end <= as_of]
+    were which no invoice issued by then carries (`owners`: only these partners' usage)."""
+    settled = [p.period for p in uow.periods.list() if p.kind == "month"]
+    invoiced = [month for month in settled if Month.parse(month).end <= as_of]
     unbilled = uow.exposure.unbilled_micros(as_of, invoiced, owners)
-    for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced, owners):
+    later = set(settled) - set(invoiced)
+    for _, owner, _, _, micros in uow.usage.late_month_sums(invoiced, owners, later):
         partner = partners[owner]
         bill_to = partner.parent_id if partner.partner_type is PartnerType.tier2_reseller else owner
         if partners[bill_to].partner_type in VENDOR_BILLED:

@@ -111,25 +111,29 @@ def usage_dated(first: dt.date, end: dt.date):
                                                                  table.c.usage_date < end))).limit(1)
 
 
-def _pending(table, kind: str, months: Iterable[str]):
+def _pending(table, kind: str, months: Iterable[str], settled_in: Iterable[str] = ()):
     """Late rows of these months (of `late_line` or `late_day_sum`) not yet accounted for by a
-    settlement of this kind ('month' or 'quarter')."""
-    return [table.c[f"{kind}_settled_in"].is_(None), table.c.month.in_(sorted(months))]
+    settlement of this kind ('month' or 'quarter'), or accounted for by one of the `settled_in`
+    periods (a past day's view, before those settlements)."""
+    settled = table.c[f"{kind}_settled_in"]
+    later = sorted(settled_in)
+    return [or_(settled.is_(None), settled.in_(later)) if later else settled.is_(None),
+            table.c.month.in_(sorted(months))]
 
 
-def _late_usage(kind: str, months: Iterable[str]):
+def _late_usage(kind: str, months: Iterable[str], settled_in: Iterable[str] = ()):
     """The late lines and day sums of these months not yet accounted for by a settlement of this
-    kind, as one relation of month, customer_id, product, usage_date, amount_micros and
-    commissionable_micros."""
+    kind (or accounted for by one of `settled_in`), as one relation of month, customer_id,
+    product, usage_date, amount_micros and commissionable_micros."""
     months = sorted(months)
     return union_all(
         select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
                LINE_COMMISSIONABLE.label("commissionable_micros"))
-        .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months)),
+        .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months, settled_in)),
         select(late_days.c.month, day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date,
                day_sums.c.amount_micros, day_sums.c.commissionable_micros)
         .select_from(late_days.join(day_sums, late_days.c.day_sum_id == day_sums.c.id))
-        .where(*_pending(late_days, kind, months)),
+        .where(*_pending(late_days, kind, months, settled_in)),
     ).subquery("late_usage")
 
 
@@ -296,12 +300,14 @@ class Usage:
         return any(self._session.execute(select(table.c.month).where(*_pending(table, kind, months)).limit(1)).first()
                    is not None for table in (late, late_days))
 
-    def late_month_sums(self, months: Iterable[str], owners: list[int] | None = None) -> list[MonthSum]:
-        """Late usage of these settled months not yet on an invoice, per month, owner, customer
-        and product (owned lines and day sums only; with `owners`, only theirs), summed in SQL.
-        Only the late customers' associations are spanned: there are few of them, and spanning
-        every customer's cost more than the rest of the credit report."""
-        usage = _late_usage("month", months)
+    def late_month_sums(self, months: Iterable[str], owners: list[int] | None = None,
+                        settled_in: Iterable[str] = ()) -> list[MonthSum]:
+        """Late usage of these settled months not yet on an invoice (or on the invoice of one of
+        the `settled_in` months), per month, owner, customer and product (owned lines and day
+        sums only; with `owners`, only theirs), summed in SQL. Only the late customers'
+        associations are spanned: there are few of them, and spanning every customer's cost more
+        than the rest of the credit report."""
+        usage = _late_usage("month", months, settled_in)
         span = _spans(select(usage.c.customer_id))
         owner = span.c.partner_id
         statement = (select(usage.c.month, owner, usage.c.customer_id, usage.c.product, func.sum(usage.c.amount_micros))

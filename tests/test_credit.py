@@ -70,6 +70,17 @@ def test_exposure_crosses_the_limit_as_usage_grows_and_falls_back_when_paid(cli,
         "exposure": "510200.00", "available": "89800.00", "over_limit": False}
 
 
+def test_a_past_day_counts_a_late_line_unbilled_until_the_invoice_that_carried_it(cli, channel, reseller):
+    """A late July line of 5000.00 settled on August's invoice (issued 09-01): on 08-20 it was not
+    invoiced yet, on 09-10 it was."""
+    channel.usage([["L9", "R-1", "ecs", "2026-07-30", "5000"]], name="late.csv")
+    settle_month(channel.ws, "2026-08")
+    # 08-20: August's 180000.00 and the late 5000.00
+    assert line_of(cli("credit", "--as-of", "2026-08-20"), reseller)["unbilled"] == "185000.00"
+    # 09-10: August's invoice (with the late line) is issued; September's 96000.00 (09-05) is not
+    assert line_of(cli("credit", "--as-of", "2026-09-10"), reseller)["unbilled"] == "96000.00"
+
+
 def test_a_distributors_exposure_includes_its_tier2_resellers_customers(cli, channel):
     distributor = channel.partner("distributor")
     tier2 = channel.tier2(distributor)
