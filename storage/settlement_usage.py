@@ -129,7 +129,8 @@ def _late_usage(kind: str, months: Iterable[str], settled_in: Iterable[str] = ()
     return union_all(
         select(late.c.month, lines.c.customer_id, lines.c.product, lines.c.usage_date, lines.c.amount_micros,
                LINE_COMMISSIONABLE.label("commissionable_micros"))
-        .select_from(late.join(lines, late.c.line_id == lines.c.line_id)).where(*_pending(late, kind, months, settled_in)),
+        .select_from(late.join(lines, late.c.line_id == lines.c.line_id))
+        .where(*_pending(late, kind, months, settled_in)),
         select(late_days.c.month, day_sums.c.customer_id, day_sums.c.product, day_sums.c.usage_date,
                day_sums.c.amount_micros, day_sums.c.commissionable_micros)
         .select_from(late_days.join(day_sums, late_days.c.day_sum_id == day_sums.c.id))
