@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.facts import FACTS, FactKind
-from qualification.rulefiles import RulesError, parse_text
+from qualification.rulefiles import RulesError, line_at, parse_text
 
 RULESET_FILE = "ruleset.yaml"
 TERRITORIES_FILE = "territories.yaml"
@@ -153,18 +153,11 @@ class Criterion(_Data):
 
 
 class PartnerTypeRules(_Data):
+    """A partner type's file. Its criterion ids are unique and its partner_type is the file's own:
+    checked by `rulebook_from_sources`, which can name the line of the id written twice."""
+
     partner_type: PartnerType
     criteria: list[Criterion] = Field(min_length=1)
-
-    @field_validator("criteria")
-    @classmethod
-    def _unique_ids(cls, criteria: list[Criterion]) -> list[Criterion]:
-        seen: set[str] = set()
-        for criterion in criteria:
-            if criterion.id in seen:
-                raise ValueError(f"criterion id {criterion.id!r} appears twice")
-            seen.add(criterion.id)
-        return criteria
 
 
 class Ruleset(_Data):
@@ -271,6 +264,23 @@ def load_rulebook(rules_dir: Path) -> tuple[Rulebook | None, list[RulesError]]:
     return rulebook_from_sources(read_sources(rules_dir))
 
 
+def _own_type_and_unique_ids(name: str, text: str, rules: PartnerTypeRules,
+                             partner_type: PartnerType) -> list[RulesError]:
+    """A partner type's file names its own type, and each criterion id once (the line named is
+    the one written second)."""
+    problems = []
+    if rules.partner_type is not partner_type:
+        problems.append(RulesError(name, line_at(text, ("partner_type",)),
+                                   f"partner_type is {rules.partner_type.value!r}, expected {partner_type.value!r}"))
+    seen: set[str] = set()
+    for index, criterion in enumerate(rules.criteria):
+        if criterion.id in seen:
+            problems.append(RulesError(name, line_at(text, ("criteria", index, "id")),
+                                       f"criteria: criterion id {criterion.id!r} appears twice"))
+        seen.add(criterion.id)
+    return problems
+
+
 def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, list[RulesError]]:
     """A rulebook from the texts of its files (a directory, or a snapshot kept for replay)."""
     errors: list[RulesError] = []
@@ -290,11 +300,9 @@ def rulebook_from_sources(sources: dict[str, str]) -> tuple[Rulebook | None, lis
         errors.extend(problems)
         parts[name] = parsed
     for partner_type in APPLICABLE:
-        parsed = parts.get(f"{partner_type.value}.yaml")
-        if parsed is not None and parsed.partner_type is not partner_type:
-            errors.append(RulesError(f"{partner_type.value}.yaml", 1,
-                                     f"partner_type is {parsed.partner_type.value!r}, "
-                                     f"expected {partner_type.value!r}"))
+        name = f"{partner_type.value}.yaml"
+        if parts.get(name) is not None:
+            errors.extend(_own_type_and_unique_ids(name, sources[name], parts[name], partner_type))
     if errors:
         return None, errors
     return Rulebook(

@@ -65,6 +65,12 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
+def line_at(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of the node at `loc` (keys and list indexes) in a rule file's text that parsed,
+    for a problem found after validation (another file's or a later check's)."""
+    return _line_of(yaml.compose(text, Loader=yaml.SafeLoader), loc)
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     """The YAML path of an error, without pydantic's names of union branches and key markers."""
     parts = [p for p in loc if p not in ("[key]", "decimal", "FactRef") and not str(p).startswith("function-")]
