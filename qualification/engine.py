@@ -18,7 +18,7 @@ import threading
 import durable_rules_engine as rules_engine
 from pydantic_core import to_json
 
-from kernel.money import as_cent_count
+from kernel.money import cent_order
 from kernel.partner_types import APPLICABLE, PartnerType
 from qualification.facts import FACTS, FactKind
 from qualification.rulebook import Check, FactRef, Rulebook
@@ -44,7 +44,7 @@ def _threshold(check: Check) -> int | dict:
     if isinstance(check.value, FactRef):
         return {"$m": KEYS[check.value.fact]}
     kind = FACTS[check.fact].kind
-    return 2 * as_cent_count(check.value) if kind is not FactKind.count else int(check.value)
+    return cent_order(check.value) if kind is not FactKind.count else int(check.value)
 
 
 def _pattern(*conditions: dict) -> dict:
